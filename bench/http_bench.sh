@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# HTTP throughput of PostFuze against an nginx static ceiling on the same machine.
+#
+# Starts, on loopback free ports and in a temp dir removed at exit:
+#   - nginx (own prefix/config, `return 200 "ok"`, worker_processes = nproc, access_log off)
+#   - build/postfuze serve with a fresh SQLite store, plus one API key from `postfuze api-key create`
+# then runs wrk against
+#   nginx /                       the ceiling
+#   postfuze /api/v1/health       no auth, no store
+#   postfuze GET /api/v1/api-keys authenticated, reads the store
+# and prints req/s, p99 latency and req/s relative to nginx. Figures only; never pass/fail.
+#
+# Environment: BENCH_DURATION (default 10s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
+# BENCH_SKIP_BUILD=1 (use the existing build/postfuze), BENCH_VERBOSE=1 (print wrk's full output).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+duration=${BENCH_DURATION:-10s}
+[[ "$duration" =~ ^[0-9]+$ ]] && duration="${duration}s"
+threads=${BENCH_THREADS:-2}
+connections=${BENCH_CONNECTIONS:-64}
+bin="$root/build/postfuze"
+
+log() { echo "http_bench: $*" >&2; }
+
+# --- processes we start; only these are stopped ----------------------------------------------------------
+tmp=""
+pids=()
+
+stop_pid() {
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid ignored SIGTERM for 5s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? i
+  trap - EXIT INT TERM
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    stop_pid "${pids[i]}"
+  done
+  [[ -n "$tmp" ]] && rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
+
+pick_port() {
+  local p i
+  for ((i = 0; i < 200; i++)); do
+    p=$((20000 + RANDOM % 40000))
+    if port_free "$p"; then
+      echo "$p"
+      return 0
+    fi
+  done
+  log "no free port found"
+  return 1
+}
+
+# wait_http URL PID [HEADER...]: wait up to 15s for URL to answer 200 while PID is alive.
+wait_http() {
+  local url=$1 pid=$2 i
+  shift 2
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    if curl -fsS -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# --- prerequisites ----------------------------------------------------------------------------------------
+bash scripts/install.sh bench >&2
+if [[ "${BENCH_SKIP_BUILD:-0}" == 1 && -x "$bin" ]]; then
+  log "BENCH_SKIP_BUILD=1: using existing $bin"
+else
+  bash scripts/build.sh release >&2
+fi
+
+tmp=$(mktemp -d /tmp/postfuze-bench.XXXXXX)
+chmod 755 "$tmp"
+workers=$(nproc)
+
+# --- nginx ------------------------------------------------------------------------------------------------
+start_nginx() {
+  local attempt port pid user_line=""
+  # Workers would otherwise switch to www-data; as root keep them root (they only answer "ok").
+  ((EUID == 0)) && user_line="user root;"
+  mkdir -p "$tmp/nginx"
+  for ((attempt = 1; attempt <= 3; attempt++)); do
+    port=$(pick_port)
+    cat >"$tmp/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes $workers;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events {
+  worker_connections 4096;
+}
+http {
+  access_log off;
+  default_type text/plain;
+  # Keep connections for the whole run, as the PostFuze server does.
+  keepalive_requests 1000000;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      return 200 "ok";
+    }
+  }
+}
+EOF
+    nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+    pid=$!
+    pids+=("$pid")
+    if wait_http "http://127.0.0.1:$port/" "$pid"; then
+      nginx_pid=$pid
+      nginx_port=$port
+      return 0
+    fi
+    stop_pid "$pid"
+    log "nginx did not come up on port $port (attempt $attempt):"
+    cat "$tmp/nginx/error.log" >&2 || true
+  done
+  return 1
+}
+
+start_nginx || exit 1
+log "nginx pid $nginx_pid on 127.0.0.1:$nginx_port ($workers workers)"
+
+# --- postfuze ---------------------------------------------------------------------------------------------
+pf_env=(
+  POSTFUZE_DATA_DIR="$tmp/data"
+  POSTFUZE_DATABASE_URL="sqlite:$tmp/data/pf.db"
+  POSTFUZE_LISTEN=127.0.0.1:0
+  POSTFUZE_LOG_LEVEL=warn
+)
+mkdir -p "$tmp/data"
+
+env "${pf_env[@]}" "$bin" serve >"$tmp/server.out" 2>"$tmp/server.log" &
+pf_pid=$!
+pids+=("$pf_pid")
+
+# The chosen port comes from the {"msg":"listening",...,"port":N} log line. That line is logged at info
+# level, so with POSTFUZE_LOG_LEVEL=warn it may not appear; then read the port of the socket the server
+# process listens on instead.
+pf_port=""
+for ((i = 0; i < 300; i++)); do
+  if ! kill -0 "$pf_pid" 2>/dev/null; then
+    log "postfuze serve exited early:"
+    cat "$tmp/server.log" "$tmp/server.out" >&2
+    exit 1
+  fi
+  pf_port=$(grep '"msg":"listening"' "$tmp/server.log" 2>/dev/null | head -n1 |
+    sed -n 's/.*"port":\([0-9][0-9]*\).*/\1/p' || true)
+  if [[ -z "$pf_port" ]]; then
+    pf_port=$(ss -Htlnp 2>/dev/null | grep -F "pid=$pf_pid," | head -n1 |
+      awk '{ n = split($4, a, ":"); print a[n] }' || true)
+  fi
+  [[ -n "$pf_port" ]] && break
+  sleep 0.1
+done
+if [[ -z "$pf_port" ]]; then
+  log "postfuze serve did not report a listening port within 30s:"
+  cat "$tmp/server.log" >&2
+  exit 1
+fi
+pf_url="http://127.0.0.1:$pf_port"
+if ! wait_http "$pf_url/api/v1/health" "$pf_pid"; then
+  log "postfuze $pf_url/api/v1/health did not answer 200:"
+  curl -sS -i --max-time 2 "$pf_url/api/v1/health" >&2 || true
+  cat "$tmp/server.log" >&2
+  exit 1
+fi
+log "postfuze pid $pf_pid on 127.0.0.1:$pf_port"
+
+if ! key=$(env "${pf_env[@]}" "$bin" api-key create --org bench 2>"$tmp/api-key.err"); then
+  log "postfuze api-key create failed:"
+  cat "$tmp/api-key.err" >&2
+  exit 1
+fi
+key=$(printf '%s' "$key" | tr -d '[:space:]')
+[[ -n "$key" ]] || { log "postfuze api-key create printed no key"; exit 1; }
+auth="Authorization: Bearer $key"
+code=$(curl -sS -o "$tmp/api-keys.body" -w '%{http_code}' --max-time 5 -H "$auth" "$pf_url/api/v1/api-keys" || true)
+if [[ "$code" != 200 ]]; then
+  log "warning: GET /api/v1/api-keys with the new key answered $code (continuing; see non-2xx column):"
+  head -c 500 "$tmp/api-keys.body" >&2 || true
+  echo >&2
+fi
+
+# --- load -------------------------------------------------------------------------------------------------
+# run_wrk NAME URL [HEADER]: a 1s warm-up, then the measured run; output kept in $tmp/wrk-NAME.txt.
+run_wrk() {
+  local name=$1 url=$2 hdr=() pid
+  [[ -n "${3:-}" ]] && hdr=(-H "$3")
+  wrk -t"$threads" -c"$connections" -d1s ${hdr[@]+"${hdr[@]}"} "$url" >/dev/null 2>&1 || true
+  log "wrk -t$threads -c$connections -d$duration --latency $url"
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency ${hdr[@]+"${hdr[@]}"} "$url" >"$tmp/wrk-$name.txt" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  wait "$pid" || log "wrk exited with $? for $url"
+  [[ "${BENCH_VERBOSE:-0}" == 1 ]] && cat "$tmp/wrk-$name.txt" >&2
+  return 0
+}
+
+rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-$1.txt"; }
+p99_of() { awk '$1 == "99%" { print $2 }' "$tmp/wrk-$1.txt"; }
+non2xx_of() { awk '/Non-2xx or 3xx responses:/ { print $NF; f = 1 } END { if (!f) print 0 }' "$tmp/wrk-$1.txt"; }
+errors_of() {
+  awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10; f = 1 } END { if (!f) print 0 }' "$tmp/wrk-$1.txt"
+}
+
+run_wrk nginx "http://127.0.0.1:$nginx_port/"
+run_wrk health "$pf_url/api/v1/health"
+run_wrk api-keys "$pf_url/api/v1/api-keys" "$auth"
+
+# The server must have survived the load.
+pf_died=0
+if ! kill -0 "$pf_pid" 2>/dev/null; then
+  pf_died=1
+  log "postfuze serve died during the benchmark:"
+  tail -n 50 "$tmp/server.log" >&2
+fi
+
+# --- report -----------------------------------------------------------------------------------------------
+base=$(rps_of nginx)
+echo
+echo "wrk -t$threads -c$connections -d$duration, $(nproc) cores, $(nginx -v 2>&1 | sed 's/.*\///') ($workers workers)"
+printf '%-34s %12s %10s %9s %9s %7s\n' target "req/s" "p99" "vs nginx" "non-2xx" "errors"
+for row in "nginx|nginx /" "health|postfuze /api/v1/health" "api-keys|postfuze GET /api/v1/api-keys"; do
+  name=${row%%|*}
+  label=${row#*|}
+  rps=$(rps_of "$name")
+  ratio=$(awk -v a="${rps:-0}" -v b="${base:-0}" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')
+  printf '%-34s %12s %10s %9s %9s %7s\n' "$label" "${rps:--}" "$(p99_of "$name")" "$ratio" \
+    "$(non2xx_of "$name")" "$(errors_of "$name")"
+done
+
+exit $pf_died

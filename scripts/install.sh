@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Install the system packages PostFuze needs (Debian 12). Idempotent: only missing packages are installed,
+# and apt-get is not touched at all when everything is already present.
+#
+#   scripts/install.sh          build, test and run dependencies
+#   scripts/install.sh bench    ... plus the benchmark extras (wrk, nginx-light)
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-all-dev libboost-url1.81-dev libboost-json1.81-dev
+  libssl-dev libsqlite3-dev libpq-dev postgresql
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  ca-certificates curl
+)
+
+for group in "$@"; do
+  case "$group" in
+    bench) packages+=(wrk nginx-light) ;;
+    -h|--help)
+      echo "usage: $0 [bench]"
+      exit 0
+      ;;
+    *)
+      echo "install.sh: unknown group '$group' (known: bench)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install.sh: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if ((EUID != 0)); then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  else
+    echo "install.sh: missing ${missing[*]} and not root (no sudo available)" >&2
+    exit 1
+  fi
+fi
+
+echo "install.sh: missing ${missing[*]}"
+echo "install.sh: apt-get update"
+"${sudo[@]}" apt-get update -qq
+echo "install.sh: apt-get install ${missing[*]}"
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install.sh: done"

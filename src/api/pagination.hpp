@@ -1,0 +1,32 @@
+// Keyset list parameters (contract §8): `limit` (default 25, 1–100) and
+// `cursor` (the previous page's next_cursor, verbatim). A bad limit is a 400
+// invalid_parameter naming `limit`; a bad cursor a 400 invalid_cursor.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "api/cursor.hpp"
+#include "core/result.hpp"
+#include "http/request.hpp"
+
+namespace postfuze::api {
+
+inline constexpr int kDefaultPageLimit = 25;
+inline constexpr int kMaxPageLimit = 100;
+
+struct PageParams {
+  int limit = kDefaultPageLimit;
+  std::optional<orgs::KeysetPosition> after;
+};
+
+core::Result<PageParams> parse_page_params(const http::Request& req, const CursorCodec& cursors,
+                                           std::string_view filters);
+
+// {"data": items, "next_cursor": <cursor after `last`, or null>}
+boost::json::object page_body(boost::json::array items, const std::optional<orgs::KeysetPosition>& last,
+                              const CursorCodec& cursors, std::string_view filters);
+
+}  // namespace postfuze::api

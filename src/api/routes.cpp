@@ -1,0 +1,13 @@
+#include "api/routes.hpp"
+
+#include "api/api_key_endpoints.hpp"
+#include "api/health_endpoint.hpp"
+
+namespace postfuze::api {
+
+void mount_all(http::Router& router, ApiContext& ctx) {
+  mount_health(router, ctx);
+  mount_api_keys(router, ctx);
+}
+
+}  // namespace postfuze::api

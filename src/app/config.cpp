@@ -1,0 +1,212 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+namespace postfuze::app {
+
+namespace {
+
+core::Error config_error(const std::string& var, const std::string& message) {
+  return core::Error::bad_request(var + ": " + message);
+}
+
+template <typename T>
+std::optional<T> parse_number(std::string_view s, T min, T max) {
+  T v{};
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < min || v > max) return std::nullopt;
+  return v;
+}
+
+bool parse_listen(std::string_view s, std::string& host, std::uint16_t& port) {
+  std::string_view h, p;
+  if (s.starts_with("[")) {
+    const auto close = s.find("]:");
+    if (close == std::string_view::npos) return false;
+    h = s.substr(1, close - 1);
+    p = s.substr(close + 2);
+  } else {
+    const auto colon = s.rfind(':');
+    if (colon == std::string_view::npos || s.find(':') != colon) return false;
+    h = s.substr(0, colon);
+    p = s.substr(colon + 1);
+  }
+  const auto n = parse_number<std::uint32_t>(p, 0, 65535);
+  if (h.empty() || !n) return false;
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(std::string(h), ec);
+  if (ec) return false;
+  host = h;
+  port = static_cast<std::uint16_t>(*n);
+  return true;
+}
+
+}  // namespace
+
+const std::vector<ConfigVariable>& config_variables() {
+  static const std::vector<ConfigVariable> vars = {
+      {"POSTFUZE_LISTEN", "--listen", "address:port to listen on; port 0 picks a free one", "127.0.0.1:8080"},
+      {"POSTFUZE_PUBLIC_URL", "--public-url", "external base URL of this server", "http:// + listen address"},
+      {"POSTFUZE_APP_URL", "--app-url", "comma-separated origins allowed as redirect_uri", "the public URL's origin"},
+      {"POSTFUZE_DATABASE_URL", "--database-url", "sqlite:PATH or postgresql://…", "sqlite:<data dir>/postfuze.db"},
+      {"POSTFUZE_DATA_DIR", "--data-dir", "directory for the SQLite file and the generated key file", "./data"},
+      {"POSTFUZE_ENCRYPTION_KEYS", "--encryption-keys", "comma-separated KEYID:base64(32 bytes), first active",
+       "key file created in the data dir"},
+      {"POSTFUZE_LOG_LEVEL", "--log-level", "debug, info, warn or error", "info"},
+      {"POSTFUZE_BODY_LIMIT", "--body-limit", "largest request body in bytes", "1048576"},
+      {"POSTFUZE_READ_TIMEOUT_MS", "--read-timeout-ms", "time allowed to send one whole request", "10000"},
+      {"POSTFUZE_IDLE_TIMEOUT_MS", "--idle-timeout-ms", "keep-alive connection idle time", "60000"},
+      {"POSTFUZE_SHUTDOWN_GRACE_MS", "--shutdown-grace-ms", "time in-flight requests get on SIGTERM", "10000"},
+      {"POSTFUZE_THREADS", "--threads", "I/O threads", "one per core"},
+      {"POSTFUZE_DB_POOL_SIZE", "--db-pool-size", "database connections and blocking threads", "8"},
+  };
+  return vars;
+}
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::optional<std::string> normalize_origin(std::string_view text) {
+  auto u = boost::urls::parse_absolute_uri(text);
+  if (!u) return std::nullopt;
+  boost::urls::url url = *u;
+  if (url.has_userinfo() || url.has_query() || url.has_fragment()) return std::nullopt;
+  if (!(url.encoded_path().empty() || url.encoded_path() == "/")) return std::nullopt;
+  url.normalize_scheme();
+  url.normalize_authority();
+  const std::string scheme(url.scheme());
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  if (url.encoded_host().empty()) return std::nullopt;
+  std::string out = scheme + "://" + std::string(url.encoded_host_and_port());
+  if ((scheme == "http" && url.port() == "80") || (scheme == "https" && url.port() == "443"))
+    out = scheme + "://" + std::string(url.encoded_host());
+  return out;
+}
+
+core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::string>& args) {
+  std::map<std::string, std::string> values;  // env name -> value
+  for (const auto& v : config_variables())
+    if (auto e = env(v.env)) values[v.env] = *e;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i], value;
+    const auto eq = flag.find('=');
+    if (eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return config_error(flag, "needs a value");
+    }
+    const ConfigVariable* var = nullptr;
+    for (const auto& v : config_variables())
+      if (v.flag == flag) var = &v;
+    if (!var) return config_error(flag, "unknown option");
+    values[var->env] = value;
+  }
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+
+  Config c;
+  if (auto v = get("POSTFUZE_LISTEN"); v && !parse_listen(*v, c.listen_host, c.listen_port))
+    return config_error("POSTFUZE_LISTEN", "expected ADDRESS:PORT (e.g. 127.0.0.1:8080), got '" + *v + "'");
+
+  c.data_dir = get("POSTFUZE_DATA_DIR").value_or("./data");
+  if (c.data_dir.empty()) return config_error("POSTFUZE_DATA_DIR", "must not be empty");
+
+  const std::string host_part = c.listen_host.find(':') != std::string::npos ? "[" + c.listen_host + "]" : c.listen_host;
+  if (auto v = get("POSTFUZE_PUBLIC_URL")) {
+    auto u = boost::urls::parse_absolute_uri(*v);
+    if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->encoded_host().empty() || u->has_query() ||
+        u->has_fragment() || u->has_userinfo())
+      return config_error("POSTFUZE_PUBLIC_URL", "expected an absolute http(s) URL without query, got '" + *v + "'");
+    c.public_url = *v;
+    while (c.public_url.ends_with('/')) c.public_url.pop_back();
+  } else {
+    // Port 0 is resolved once bound (see serve); until then the URL names the configured port.
+    c.public_url = "http://" + host_part + ":" + std::to_string(c.listen_port);
+  }
+
+  if (auto v = get("POSTFUZE_APP_URL")) {
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      auto origin = normalize_origin(item);
+      if (!origin) return config_error("POSTFUZE_APP_URL", "'" + std::string(item) + "' is not an http(s) origin");
+      c.app_origins.push_back(*origin);
+    }
+    if (c.app_origins.empty()) return config_error("POSTFUZE_APP_URL", "must list at least one origin");
+  }
+
+  c.database_url = get("POSTFUZE_DATABASE_URL").value_or("sqlite:" + c.data_dir + "/postfuze.db");
+  if (!c.database_url.starts_with("sqlite:") && !c.database_url.starts_with("postgresql://") &&
+      !c.database_url.starts_with("postgres://"))
+    return config_error("POSTFUZE_DATABASE_URL", "expected sqlite:PATH or postgresql://…");
+  if (c.database_url == "sqlite:") return config_error("POSTFUZE_DATABASE_URL", "sqlite: needs a file path");
+
+  if (auto v = get("POSTFUZE_ENCRYPTION_KEYS")) {
+    if (v->empty()) return config_error("POSTFUZE_ENCRYPTION_KEYS", "is set but empty");
+    c.encryption_keys = *v;  // parsed by the key ring, which names the faulty entry
+  }
+
+  if (auto v = get("POSTFUZE_LOG_LEVEL")) {
+    auto level = core::parse_log_level(*v);
+    if (!level) return config_error("POSTFUZE_LOG_LEVEL", "expected debug, info, warn or error, got '" + *v + "'");
+    c.log_level = *level;
+  }
+
+  auto number = [&](const char* var, auto min, auto max, auto& out) -> core::Status {
+    using T = std::remove_reference_t<decltype(out)>;
+    if (auto v = get(var)) {
+      auto n = parse_number<std::int64_t>(*v, min, max);
+      if (!n)
+        return config_error(var, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+                                     ", got '" + *v + "'");
+      out = static_cast<T>(*n);
+    }
+    return core::Ok{};
+  };
+  std::int64_t body = static_cast<std::int64_t>(c.server.body_limit), read = c.server.read_timeout.count(),
+               idle = c.server.idle_timeout.count(), grace = c.server.shutdown_grace.count();
+  c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (auto s : {number("POSTFUZE_BODY_LIMIT", 1024LL, 1LL << 30, body),
+                 number("POSTFUZE_READ_TIMEOUT_MS", 100LL, 600000LL, read),
+                 number("POSTFUZE_IDLE_TIMEOUT_MS", 100LL, 3600000LL, idle),
+                 number("POSTFUZE_SHUTDOWN_GRACE_MS", 0LL, 600000LL, grace),
+                 number("POSTFUZE_THREADS", 1LL, 256LL, c.threads),
+                 number("POSTFUZE_DB_POOL_SIZE", 1LL, 256LL, c.db_pool_size)})
+    if (!s) return std::move(s).error();
+  c.server.body_limit = static_cast<std::size_t>(body);
+  c.server.read_timeout = std::chrono::milliseconds(read);
+  c.server.idle_timeout = std::chrono::milliseconds(idle);
+  c.server.shutdown_grace = std::chrono::milliseconds(grace);
+
+  if (c.app_origins.empty()) {
+    auto origin = normalize_origin(c.public_url);
+    if (!origin) {
+      auto u = boost::urls::parse_absolute_uri(c.public_url);
+      origin = normalize_origin(std::string(u->scheme()) + "://" + std::string(u->encoded_host_and_port()));
+    }
+    if (origin) c.app_origins.push_back(*origin);
+  }
+  return c;
+}
+
+}  // namespace postfuze::app

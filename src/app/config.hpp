@@ -1,0 +1,56 @@
+// Config: every setting of the server, read once at start-up from
+// POSTFUZE_* environment variables, each overridable by a command-line flag
+// (--listen for POSTFUZE_LISTEN, …). The table of variables is data
+// (config.cpp) and is printed by `postfuze help`. A bad value is reported as
+// one line naming the variable; nothing starts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log.hpp"
+#include "core/result.hpp"
+#include "http/server.hpp"
+
+namespace postfuze::app {
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string public_url;             // no trailing slash
+  std::vector<std::string> app_origins;  // allowed redirect_uri origins, normalised
+  std::string database_url;
+  std::string data_dir;
+  std::optional<std::string> encryption_keys;  // the raw spec; unset → key file in data_dir
+  core::LogLevel log_level = core::LogLevel::info;
+  http::ServerOptions server;
+  int threads = 0;          // I/O threads
+  int db_pool_size = 8;     // also the number of blocking threads
+};
+
+struct ConfigVariable {
+  std::string env;
+  std::string flag;
+  std::string meaning;
+  std::string default_text;
+};
+const std::vector<ConfigVariable>& config_variables();
+
+// getenv-like lookup, injectable for tests.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_env();
+
+// Reads the variables, with flags from `args` ("--listen=…" or "--listen …")
+// taking precedence. Unknown flags are errors. The error's detail is the one
+// line to print.
+core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::string>& args);
+
+// Normalises an origin ("HTTPS://App.Example.com:443/" → "https://app.example.com");
+// nullopt when the text is not exactly an http(s) origin.
+std::optional<std::string> normalize_origin(std::string_view text);
+
+}  // namespace postfuze::app

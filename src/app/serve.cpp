@@ -1,0 +1,121 @@
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "api/routes.hpp"
+#include "app/cli.hpp"
+#include "app/key_source.hpp"
+#include "crypto/secure_random.hpp"
+#include "http/server.hpp"
+#include "orgs/api_key_store.hpp"
+#include "orgs/organization.hpp"
+
+namespace postfuze::app {
+
+namespace {
+
+std::string database_kind(const std::string& url) { return url.starts_with("sqlite:") ? "sqlite" : "postgresql"; }
+
+// On a store without organisations, create one and a full-access live key,
+// and print the key once on stdout (never to the log).
+core::Status bootstrap_first_key(store::Database& db, const core::Clock& clock, core::Random& random,
+                                 const std::string& base_url) {
+  std::int64_t orgs_count = 0;
+  auto s = db.with_connection([&](store::Connection& c) -> core::Status {
+    auto n = orgs::count_organizations(c);
+    if (!n) return std::move(n).error();
+    orgs_count = *n;
+    return core::Ok{};
+  });
+  if (!s || orgs_count > 0) return s;
+  auto org = orgs::ensure_organization(db, clock, random, "default");
+  if (!org) return std::move(org).error();
+  std::optional<orgs::IssuedApiKey> issued;
+  s = db.transaction([&](store::Connection& c) -> core::Status {
+    auto r = orgs::issue_api_key(c, clock, random, org->id, {"first key", orgs::KeyMode::live, {"*"}, std::nullopt});
+    if (!r) return std::move(r).error();
+    issued.emplace(std::move(*r));
+    return core::Ok{};
+  });
+  if (!s) return s;
+  const std::string& key = issued->plaintext.reveal();
+  std::cout << "\nPostFuze: created organisation \"default\" and its first API key. It is shown only this once:\n\n"
+            << "    " << key << "\n\nTry it:\n\n    curl -H \"Authorization: Bearer " << key << "\" "
+            << base_url << "/api/v1/api-keys\n\n"
+            << std::flush;
+  return core::Ok{};
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  core::SystemClock clock;
+  crypto::SecureRandom random;
+  core::Logger log(clock, config.log_level);
+
+  auto ring = load_key_ring(config, log, random);
+  if (!ring) {
+    std::cerr << ring.error().detail << "\n";
+    return 2;
+  }
+  auto db = store::open_database(config.database_url, {config.db_pool_size, 5000, 5});
+  if (!db) {
+    std::cerr << "POSTFUZE_DATABASE_URL: " << db.error().detail << "\n";
+    return 1;
+  }
+  auto applied = store::migrate(**db);
+  if (!applied) {
+    log.error("migration failed", {{"error", applied.error().internal.empty() ? applied.error().detail
+                                                                             : applied.error().internal}});
+    return 1;
+  }
+  log.info("store ready", {{"database", database_kind(config.database_url)}, {"migrations_applied", *applied}});
+
+  boost::asio::io_context io(config.threads);
+  boost::asio::thread_pool blocking(static_cast<std::size_t>(config.db_pool_size));
+  api::RateLimiter limiter(clock, api::default_bucket_rules());
+  api::CursorCodec cursors(ring->derive("api.cursor"));
+  api::ApiContext ctx{**db, *ring, clock, random, log, blocking, limiter, cursors};
+  http::Router router;
+  api::mount_all(router, ctx);
+  http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
+
+  auto bound = server.listen(config.listen_host, config.listen_port);
+  if (!bound) {
+    std::cerr << "POSTFUZE_LISTEN: " << bound.error().detail << "\n";
+    return 1;
+  }
+  const std::string host = bound->address().is_v6() ? "[" + bound->address().to_string() + "]"
+                                                     : bound->address().to_string();
+  const std::string base_url = config.listen_port == 0 && config.public_url.ends_with(":0")
+                                   ? "http://" + host + ":" + std::to_string(bound->port())
+                                   : config.public_url;
+  if (auto s = bootstrap_first_key(**db, clock, random, base_url); !s) {
+    log.error("bootstrap failed", {{"error", s.error().internal}});
+    return 1;
+  }
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log.info("shutting down", {{"signal", signo}});
+    server.shutdown([&io] { io.stop(); });
+  });
+  server.start();
+  log.info("listening", {{"address", bound->address().to_string()}, {"port", bound->port()}, {"url", base_url}});
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  blocking.join();
+  log.info("stopped");
+  return 0;
+}
+
+}  // namespace postfuze::app

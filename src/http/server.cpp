@@ -1,0 +1,265 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+
+namespace postfuze::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+struct Server::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  std::atomic<bool> idle{false};
+};
+
+namespace {
+
+// A client-sent request id is echoed only when it is short and plain.
+bool sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  return true;
+}
+
+}  // namespace
+
+Server::Server(net::io_context& io, ServerOptions options, Handler handler, const core::Clock& clock,
+               core::Logger& log, core::Random& random)
+    : io_(io),
+      options_(options),
+      handler_(std::move(handler)),
+      clock_(clock),
+      log_(log),
+      random_(random),
+      acceptor_(net::make_strand(io)) {}
+
+Server::~Server() = default;
+
+core::Result<tcp::endpoint> Server::listen(const std::string& address, std::uint16_t port) {
+  boost::system::error_code ec;
+  const auto ip = net::ip::make_address(address, ec);
+  if (ec) return core::Error::bad_request("invalid listen address '" + address + "'");
+  const tcp::endpoint ep{ip, port};
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return core::Error::unavailable("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
+  return acceptor_.local_endpoint();
+}
+
+void Server::start() {
+  net::co_spawn(acceptor_.get_executor(), accept_loop(), [this](std::exception_ptr e) {
+    if (e) log_.error("accept loop ended by an exception");
+  });
+}
+
+net::awaitable<void> Server::accept_loop() {
+  net::steady_timer backoff(acceptor_.get_executor());
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), use_tuple);
+    if (ec) {
+      if (stopping_ || ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
+      // Out of descriptors and the like: say so, pause briefly, keep serving.
+      log_.warn("accept failed", {{"error", ec.message()}});
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(use_tuple);
+      continue;
+    }
+    auto exec = socket.get_executor();
+    net::co_spawn(exec, serve(std::move(socket)), [this](std::exception_ptr e) {
+      if (e) log_.error("connection ended by an exception");
+    });
+  }
+}
+
+std::string Server::new_request_id() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::string raw = random_.bytes(12);
+  std::string id;
+  id.reserve(raw.size() * 2);
+  for (unsigned char c : raw) {
+    id.push_back(kHex[c >> 4]);
+    id.push_back(kHex[c & 15]);
+  }
+  return id;
+}
+
+void Server::access_log(std::string_view method, std::string_view path, unsigned status,
+                        std::string_view request_id, std::chrono::steady_clock::time_point started) {
+  if (!log_.enabled(core::LogLevel::info)) return;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(clock_.monotonic() - started).count();
+  log_.info("request", {{"method", method},
+                        {"path", path},
+                        {"status", status},
+                        {"duration_us", micros},
+                        {"request_id", request_id}});
+}
+
+net::awaitable<void> Server::reject(Connection& conn, const core::Error& error, std::string_view method,
+                                    std::string_view path) {
+  const auto started = clock_.monotonic();
+  Response res = problem_response(error);
+  const std::string id = new_request_id();
+  res.set("X-Request-Id", id);
+  res.keep_alive(false);
+  conn.stream.expires_after(options_.write_timeout);
+  co_await bhttp::async_write(conn.stream, res, use_tuple);
+  access_log(method, path, res.result_int(), id, started);
+}
+
+net::awaitable<Response> Server::respond(Request& req) {
+  try {
+    co_return co_await handler_(req);
+  } catch (const std::exception& e) {
+    log_.error("handler failed", {{"request_id", req.request_id}, {"error", e.what()}});
+  }
+  co_return problem_response(core::Error::internal_error("unhandled exception"));
+}
+
+net::awaitable<void> Server::serve(tcp::socket socket) {
+  boost::system::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  auto conn = std::make_shared<Connection>(std::move(socket));
+  std::uint64_t id;
+  {
+    std::lock_guard lock(mu_);
+    id = next_id_++;
+    connections_.emplace(id, conn);
+  }
+  beast::flat_buffer buffer;
+
+  for (;;) {
+    // Wait for the first byte of the next request under the idle deadline.
+    if (buffer.size() == 0) {
+      conn->idle = true;
+      if (stopping_) break;
+      conn->stream.expires_after(options_.idle_timeout);
+      auto [rec, n] = co_await conn->stream.async_read_some(buffer.prepare(8192), use_tuple);
+      conn->idle = false;
+      if (rec) break;
+      buffer.commit(n);
+    }
+
+    // Read the request under one deadline for header and body together.
+    const auto started = clock_.monotonic();
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
+    parser.body_limit(options_.body_limit);
+    conn->stream.expires_after(options_.read_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
+    if (hec) {
+      if (hec == bhttp::error::header_limit)
+        co_await reject(*conn, {core::ErrorCode::headers_too_large, "Request headers are too large.", {}, {}}, "", "");
+      else if (hec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+               hec != bhttp::error::end_of_stream && hec != bhttp::error::partial_message)
+        co_await reject(*conn, core::Error::bad_request("The request is not valid HTTP/1.1."), "", "");
+      break;
+    }
+    const auto& head = parser.get();
+    const std::string method(head.method_string());
+    const auto target = boost::urls::parse_origin_form(head.target());
+    const std::string path = target ? std::string(target->encoded_path()) : std::string();
+
+    if (const auto len = parser.content_length(); len && *len > options_.body_limit) {
+      co_await reject(*conn,
+                      {core::ErrorCode::payload_too_large,
+                       "The request body exceeds " + std::to_string(options_.body_limit) + " bytes.", {}, {}},
+                      method, path);
+      break;
+    }
+    if (!parser.is_done()) {
+      if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+        co_await bhttp::async_write(conn->stream, cont, use_tuple);
+      }
+      auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
+      if (bec == bhttp::error::body_limit) {
+        co_await reject(*conn,
+                        {core::ErrorCode::payload_too_large,
+                         "The request body exceeds " + std::to_string(options_.body_limit) + " bytes.", {}, {}},
+                        method, path);
+        break;
+      }
+      if (bec) break;  // timeout or client gone mid-body: nothing to answer
+    }
+    if (!target) {
+      co_await reject(*conn, core::Error::bad_request("The request target is not a valid path."), method, "");
+      break;
+    }
+
+    Request req;
+    req.message = parser.release();
+    req.target = *target;
+    const std::string_view client_id = req.message["X-Request-Id"];
+    req.request_id = sane_request_id(client_id) ? std::string(client_id) : new_request_id();
+    req.remote_address = remote.address().to_string();
+
+    Response res = co_await respond(req);
+    res.set("X-Request-Id", req.request_id);
+    const bool keep_alive = req.message.keep_alive() && !stopping_;
+    res.keep_alive(keep_alive);
+    res.version(req.message.version());
+    conn->stream.expires_after(options_.write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(conn->stream, res, use_tuple);
+    access_log(method, path, res.result_int(), req.request_id, started);
+    if (wec || !keep_alive) break;
+  }
+
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn->stream.socket().close(ec);
+  std::lock_guard lock(mu_);
+  connections_.erase(id);
+  if (stopping_ && connections_.empty() && on_drained_) net::post(io_, std::exchange(on_drained_, nullptr));
+}
+
+void Server::shutdown(std::function<void()> done) {
+  stopping_ = true;
+  net::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  std::lock_guard lock(mu_);
+  if (connections_.empty()) {
+    net::post(io_, std::move(done));
+    return;
+  }
+  on_drained_ = std::move(done);
+  // Idle connections hold no request: close them now. Busy ones finish theirs.
+  for (auto& [id, conn] : connections_) {
+    net::post(conn->stream.get_executor(), [conn] {
+      if (conn->idle) conn->stream.cancel();
+    });
+  }
+  auto timer = std::make_shared<net::steady_timer>(io_, options_.shutdown_grace);
+  timer->async_wait([this, timer](boost::system::error_code) {
+    std::function<void()> done_now;
+    {
+      std::lock_guard lock(mu_);
+      done_now = std::exchange(on_drained_, nullptr);
+    }
+    if (done_now) {
+      log_.warn("shutdown grace period over; closing remaining connections");
+      done_now();
+    }
+  });
+}
+
+}  // namespace postfuze::http

@@ -1,0 +1,122 @@
+#include "orgs/api_key_store.hpp"
+
+#include <sstream>
+
+namespace postfuze::orgs {
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, org_id, name, prefix, mode, scopes, created_at, expires_at, revoked_at";
+
+std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) {
+    if (!out.empty()) out.push_back(' ');
+    out += s;
+  }
+  return out;
+}
+
+std::vector<std::string> split_scopes(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string s; in >> s;) out.push_back(s);
+  return out;
+}
+
+ApiKey from_row(const store::Row& r) {
+  ApiKey k;
+  k.id = r.text(0);
+  k.org = core::OrgId{r.text(1)};
+  k.name = r.text(2);
+  k.prefix = r.text(3);
+  k.mode = parse_key_mode(r.text(4)).value_or(KeyMode::test);
+  k.scopes = split_scopes(r.text(5));
+  k.created_at = core::from_unix_ms(r.integer(6));
+  if (auto v = r.optional_integer(7)) k.expires_at = core::from_unix_ms(*v);
+  if (auto v = r.optional_integer(8)) k.revoked_at = core::from_unix_ms(*v);
+  return k;
+}
+
+core::Result<std::optional<ApiKey>> one(core::Result<std::vector<store::Row>> rows) {
+  if (!rows) return std::move(rows).error();
+  if (rows->empty()) return std::optional<ApiKey>();
+  return std::optional<ApiKey>(from_row(rows->front()));
+}
+
+std::optional<std::int64_t> opt_ms(const std::optional<core::TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return core::to_unix_ms(*t);
+}
+
+}  // namespace
+
+core::Status insert_api_key(store::Connection& c, const ApiKey& key, std::string_view key_hash) {
+  auto r = c.execute(
+      "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, mode, scopes, created_at, expires_at, revoked_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      {key.id, key.org.value, key.name, key.prefix, key_hash, to_string(key.mode), join_scopes(key.scopes),
+       core::to_unix_ms(key.created_at), opt_ms(key.expires_at), opt_ms(key.revoked_at)});
+  if (!r) return std::move(r).error();
+  return core::Ok{};
+}
+
+core::Result<IssuedApiKey> issue_api_key(store::Connection& c, const core::Clock& clock, core::Random& random,
+                                         const core::OrgId& org, NewApiKey request) {
+  auto generated = generate_api_key(request.mode, random);
+  ApiKey key{core::new_uuid(random), org,        std::move(request.name), generated.prefix, request.mode,
+             std::move(request.scopes), clock.now(), request.expires_at, std::nullopt};
+  if (auto s = insert_api_key(c, key, generated.hash); !s) return std::move(s).error();
+  return IssuedApiKey{std::move(key), std::move(generated.plaintext)};
+}
+
+core::Result<std::optional<ApiKey>> find_api_key_by_hash(store::Connection& c, std::string_view key_hash) {
+  return one(c.query("SELECT " + std::string(kColumns) + " FROM api_keys WHERE key_hash = $1", {key_hash}));
+}
+
+core::Result<std::optional<ApiKey>> find_api_key(store::Connection& c, const core::OrgId& org, std::string_view id) {
+  return one(
+      c.query("SELECT " + std::string(kColumns) + " FROM api_keys WHERE org_id = $1 AND id = $2", {org.value, id}));
+}
+
+core::Result<ApiKeyPage> list_api_keys(store::Connection& c, const core::OrgId& org,
+                                       const std::optional<KeysetPosition>& after, int limit) {
+  // Fetch one extra row to learn whether another page exists.
+  auto rows = after ? c.query("SELECT " + std::string(kColumns) +
+                                  " FROM api_keys WHERE org_id = $1 AND (created_at < $2 OR (created_at = $2 AND "
+                                  "id < $3)) ORDER BY created_at DESC, id DESC LIMIT $4",
+                              {org.value, after->created_at_ms, after->id, limit + 1})
+                    : c.query("SELECT " + std::string(kColumns) +
+                                  " FROM api_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+                              {org.value, limit + 1});
+  if (!rows) return std::move(rows).error();
+  ApiKeyPage page;
+  for (const auto& r : *rows) page.items.push_back(from_row(r));
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    page.has_more = true;
+  }
+  return page;
+}
+
+core::Result<bool> revoke_api_key(store::Connection& c, const core::OrgId& org, std::string_view id,
+                                  core::TimePoint now) {
+  auto existing = find_api_key(c, org, id);
+  if (!existing) return std::move(existing).error();
+  if (!*existing) return false;
+  auto r = c.execute("UPDATE api_keys SET revoked_at = $3 WHERE org_id = $1 AND id = $2 AND revoked_at IS NULL",
+                     {org.value, id, core::to_unix_ms(now)});
+  if (!r) return std::move(r).error();
+  return true;
+}
+
+core::Result<std::vector<ApiKey>> list_all_api_keys(store::Connection& c) {
+  auto rows = c.query("SELECT " + std::string(kColumns) + " FROM api_keys ORDER BY created_at DESC, id DESC");
+  if (!rows) return std::move(rows).error();
+  std::vector<ApiKey> out;
+  for (const auto& r : *rows) out.push_back(from_row(r));
+  return out;
+}
+
+}  // namespace postfuze::orgs
