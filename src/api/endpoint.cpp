@@ -61,7 +61,6 @@ void mount(http::Router& router, ApiContext& ctx, Endpoint endpoint) {
         ctx.log.error("request failed",
                       {{"request_id", req.request_id}, {"code", core::to_string(err.code)}, {"error", err.internal}});
       res = http::problem_response(err);
-      if (err.code == core::ErrorCode::unavailable) res.set(boost::beast::http::field::retry_after, "5");
     }
     if (rate) set_rate_headers(res, *rate);
     // Responses to authenticated calls carry org data: never cache them.

@@ -1,12 +1,12 @@
 #include "crypto/aead.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 namespace postfuze::crypto {
 namespace {
@@ -43,8 +43,8 @@ std::string aes256gcm_seal(std::string_view key, std::string_view nonce, std::st
   ok = ok && (plaintext.empty() ||
               EVP_EncryptUpdate(ctx.get(), bytes(out), &len, bytes(plaintext), int(plaintext.size())) == 1);
   ok = ok && EVP_EncryptFinal_ex(ctx.get(), bytes(out) + plaintext.size(), &len) == 1;
-  ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, int(kAeadTagSize),
-                                 bytes(out) + plaintext.size()) == 1;
+  ok = ok &&
+       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, int(kAeadTagSize), bytes(out) + plaintext.size()) == 1;
   if (!ok) fail("encryption failed");
   return out;
 }
@@ -52,8 +52,7 @@ std::string aes256gcm_seal(std::string_view key, std::string_view nonce, std::st
 std::optional<std::string> aes256gcm_open(std::string_view key, std::string_view nonce, std::string_view aad,
                                           std::string_view ciphertext_and_tag) {
   if (key.size() != kAeadKeySize || nonce.size() != kAeadNonceSize) return std::nullopt;
-  if (ciphertext_and_tag.size() < kAeadTagSize || !fits_int(aad) || !fits_int(ciphertext_and_tag))
-    return std::nullopt;
+  if (ciphertext_and_tag.size() < kAeadTagSize || !fits_int(aad) || !fits_int(ciphertext_and_tag)) return std::nullopt;
   const std::string_view ciphertext = ciphertext_and_tag.substr(0, ciphertext_and_tag.size() - kAeadTagSize);
   std::string tag(ciphertext_and_tag.substr(ciphertext.size()));  // SET_TAG wants a mutable pointer
   std::string out(ciphertext.size(), '\0');

@@ -1,14 +1,14 @@
 #include "crypto/digest.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-#include <memory>
-
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 
 namespace postfuze::crypto {
 namespace {
@@ -44,8 +44,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   static const unsigned char kNoKey = 0;
   const unsigned char* key_ptr = key.empty() ? &kNoKey : bytes(key);
   std::size_t len = 0;
-  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key_ptr, key.size(), bytes(data), data.size(),
-                bytes(out), out.size(), &len) == nullptr ||
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key_ptr, key.size(), bytes(data), data.size(), bytes(out),
+                out.size(), &len) == nullptr ||
       len != kSha256Size)
     fail("HMAC-SHA256");
   return out;

@@ -22,8 +22,7 @@ constexpr std::size_t kMaxKeyIdSize = 32;
 bool valid_key_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxKeyIdSize) return false;
   for (const char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-';
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -108,8 +107,8 @@ core::Result<core::Secret> KeyRing::open(const core::Sealed& sealed, std::string
   if (!body || body->size() < kAeadNonceSize + kAeadTagSize)
     return core::Error::internal_error("sealed text is malformed");
   const std::string_view raw = *body;
-  std::optional<std::string> plaintext = aes256gcm_open(key->second, raw.substr(0, kAeadNonceSize),
-                                                        associated_data(id, aad), raw.substr(kAeadNonceSize));
+  std::optional<std::string> plaintext =
+      aes256gcm_open(key->second, raw.substr(0, kAeadNonceSize), associated_data(id, aad), raw.substr(kAeadNonceSize));
   if (!plaintext)
     return core::Error::internal_error("sealed text failed authentication (wrong key id, aad, or altered bytes)");
   return core::Secret(std::move(*plaintext));

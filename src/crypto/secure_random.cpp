@@ -1,10 +1,10 @@
 #include "crypto/secure_random.hpp"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-
-#include <openssl/rand.h>
 
 namespace postfuze::crypto {
 

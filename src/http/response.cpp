@@ -36,6 +36,8 @@ Response problem_response(const core::Error& error) {
   }
   Response res{status, 11};
   res.set(bhttp::field::content_type, "application/problem+json");
+  // Contract §5: 503 tells the client when to come back (429 sets its own).
+  if (status == bhttp::status::service_unavailable) res.set(bhttp::field::retry_after, "5");
   res.body() = boost::json::serialize(body);
   res.prepare_payload();
   return res;

@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -121,8 +123,21 @@ net::awaitable<void> Server::reject(Connection& conn, const core::Error& error, 
   res.set("X-Request-Id", id);
   res.keep_alive(false);
   conn.stream.expires_after(options_.write_timeout);
-  co_await bhttp::async_write(conn.stream, res, use_tuple);
+  auto [ec, n] = co_await bhttp::async_write(conn.stream, res, use_tuple);
   access_log(method, path, res.result_int(), id, started);
+  if (ec) co_return;
+  // Lingering close: closing with unread request bytes pending makes the
+  // kernel send RST, which can destroy the answer before the client reads it.
+  // So stop sending, then discard what the client still sends, briefly.
+  boost::system::error_code ignored;
+  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  conn.stream.expires_after(std::chrono::seconds(2));
+  std::array<char, 16384> sink;
+  for (std::size_t drained = 0; drained < 8 * 1024 * 1024;) {
+    auto [rec, rn] = co_await conn.stream.async_read_some(net::buffer(sink), use_tuple);
+    if (rec) break;
+    drained += rn;
+  }
 }
 
 net::awaitable<Response> Server::respond(Request& req) {
@@ -132,6 +147,64 @@ net::awaitable<Response> Server::respond(Request& req) {
     log_.error("handler failed", {{"request_id", req.request_id}, {"error", e.what()}});
   }
   co_return problem_response(core::Error::internal_error("unhandled exception"));
+}
+
+// Reads one request. Returns it, or an error to answer before closing, or
+// neither when the connection should just close (idle timeout, client gone).
+net::awaitable<Server::ReadOutcome> Server::read_request(Connection& conn, beast::flat_buffer& buffer) {
+  ReadOutcome out;
+  // Wait for the first byte of the next request under the idle deadline.
+  if (buffer.size() == 0) {
+    conn.idle = true;
+    if (stopping_) co_return out;
+    conn.stream.expires_after(options_.idle_timeout);
+    auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(8192), use_tuple);
+    conn.idle = false;
+    if (ec) co_return out;
+    buffer.commit(n);
+  }
+  out.started = clock_.monotonic();
+
+  // Header and body are read under one deadline.
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
+  parser.body_limit(options_.body_limit);
+  conn.stream.expires_after(options_.read_timeout);
+  const core::Error too_large{core::ErrorCode::payload_too_large,
+                              "The request body exceeds " + std::to_string(options_.body_limit) + " bytes.", {}, {}};
+  auto [hec, hn] = co_await bhttp::async_read_header(conn.stream, buffer, parser, use_tuple);
+  if (parser.is_header_done()) {
+    out.method = std::string(parser.get().method_string());
+    if (auto t = boost::urls::parse_origin_form(parser.get().target())) out.path = std::string(t->encoded_path());
+  }
+  if (hec == bhttp::error::header_limit) {
+    out.reject = core::Error{core::ErrorCode::headers_too_large, "Request headers are too large.", {}, {}};
+  } else if (hec == bhttp::error::body_limit) {  // a declared Content-Length over the limit
+    out.reject = too_large;
+  } else if (hec && hec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+             hec != bhttp::error::end_of_stream && hec != bhttp::error::partial_message) {
+    out.reject = core::Error::bad_request("The request is not valid HTTP/1.1.");
+  }
+  if (hec) co_return out;
+
+  if (!parser.is_done()) {
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+      co_await bhttp::async_write(conn.stream, cont, use_tuple);
+    }
+    auto [bec, bn] = co_await bhttp::async_read(conn.stream, buffer, parser, use_tuple);
+    if (bec == bhttp::error::body_limit) out.reject = too_large;
+    if (bec) co_return out;  // else: timeout or client gone mid-body, nothing to answer
+  }
+  auto target = boost::urls::parse_origin_form(parser.get().target());
+  if (!target) {
+    out.reject = core::Error::bad_request("The request target is not a valid path.");
+    co_return out;
+  }
+  out.request.emplace();
+  out.request->message = parser.release();
+  out.request->target = *target;
+  co_return out;
 }
 
 net::awaitable<void> Server::serve(tcp::socket socket) {
@@ -147,67 +220,13 @@ net::awaitable<void> Server::serve(tcp::socket socket) {
   beast::flat_buffer buffer;
 
   for (;;) {
-    // Wait for the first byte of the next request under the idle deadline.
-    if (buffer.size() == 0) {
-      conn->idle = true;
-      if (stopping_) break;
-      conn->stream.expires_after(options_.idle_timeout);
-      auto [rec, n] = co_await conn->stream.async_read_some(buffer.prepare(8192), use_tuple);
-      conn->idle = false;
-      if (rec) break;
-      buffer.commit(n);
-    }
-
-    // Read the request under one deadline for header and body together.
-    const auto started = clock_.monotonic();
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
-    parser.body_limit(options_.body_limit);
-    conn->stream.expires_after(options_.read_timeout);
-    auto [hec, hn] = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
-    if (hec) {
-      if (hec == bhttp::error::header_limit)
-        co_await reject(*conn, {core::ErrorCode::headers_too_large, "Request headers are too large.", {}, {}}, "", "");
-      else if (hec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-               hec != bhttp::error::end_of_stream && hec != bhttp::error::partial_message)
-        co_await reject(*conn, core::Error::bad_request("The request is not valid HTTP/1.1."), "", "");
+    ReadOutcome in = co_await read_request(*conn, buffer);
+    if (in.reject) {
+      co_await reject(*conn, *in.reject, in.method, in.path);
       break;
     }
-    const auto& head = parser.get();
-    const std::string method(head.method_string());
-    const auto target = boost::urls::parse_origin_form(head.target());
-    const std::string path = target ? std::string(target->encoded_path()) : std::string();
-
-    if (const auto len = parser.content_length(); len && *len > options_.body_limit) {
-      co_await reject(*conn,
-                      {core::ErrorCode::payload_too_large,
-                       "The request body exceeds " + std::to_string(options_.body_limit) + " bytes.", {}, {}},
-                      method, path);
-      break;
-    }
-    if (!parser.is_done()) {
-      if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-        co_await bhttp::async_write(conn->stream, cont, use_tuple);
-      }
-      auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
-      if (bec == bhttp::error::body_limit) {
-        co_await reject(*conn,
-                        {core::ErrorCode::payload_too_large,
-                         "The request body exceeds " + std::to_string(options_.body_limit) + " bytes.", {}, {}},
-                        method, path);
-        break;
-      }
-      if (bec) break;  // timeout or client gone mid-body: nothing to answer
-    }
-    if (!target) {
-      co_await reject(*conn, core::Error::bad_request("The request target is not a valid path."), method, "");
-      break;
-    }
-
-    Request req;
-    req.message = parser.release();
-    req.target = *target;
+    if (!in.request) break;
+    Request& req = *in.request;
     const std::string_view client_id = req.message["X-Request-Id"];
     req.request_id = sane_request_id(client_id) ? std::string(client_id) : new_request_id();
     req.remote_address = remote.address().to_string();
@@ -219,7 +238,7 @@ net::awaitable<void> Server::serve(tcp::socket socket) {
     res.version(req.message.version());
     conn->stream.expires_after(options_.write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(conn->stream, res, use_tuple);
-    access_log(method, path, res.result_int(), req.request_id, started);
+    access_log(in.method, in.path, res.result_int(), req.request_id, in.started);
     if (wec || !keep_alive) break;
   }
 

@@ -23,11 +23,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -61,6 +63,13 @@ class Server {
 
  private:
   struct Connection;
+  struct ReadOutcome {
+    std::optional<Request> request;
+    std::optional<core::Error> reject;
+    std::string method, path;  // for the access log, when the header was read
+    std::chrono::steady_clock::time_point started;
+  };
+  boost::asio::awaitable<ReadOutcome> read_request(Connection& conn, boost::beast::flat_buffer& buffer);
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<Response> respond(Request& req);

@@ -31,7 +31,9 @@ namespace postfuze::store {
 
 enum class Dialect { sqlite, postgres };
 
-// One bound parameter: NULL, text, or a 64-bit integer.
+// One bound parameter: NULL, text, or a 64-bit integer. PostgreSQL receives
+// integers typed bigint (text is left for the server to infer): write
+// `$1::int` where a function insists on integer.
 class Param {
  public:
   Param(std::nullopt_t) {}
@@ -66,7 +68,7 @@ class Row {
   std::size_t size() const { return cols_.size(); }
   bool is_null(std::size_t i) const { return !cols_.at(i).has_value(); }
   const std::string& text(std::size_t i) const;     // precondition: not NULL
-  std::int64_t integer(std::size_t i) const;         // precondition: not NULL, integral
+  std::int64_t integer(std::size_t i) const;         // precondition: not NULL, integral (PostgreSQL t/f read as 1/0)
   bool boolean(std::size_t i) const { return integer(i) != 0; }
   std::optional<std::string> optional_text(std::size_t i) const { return cols_.at(i); }
   std::optional<std::int64_t> optional_integer(std::size_t i) const;
@@ -122,6 +124,7 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url, cons
 // recorded in schema_migrations, each in its own transaction, in version order.
 // Safe to run from several processes at once (PostgreSQL: advisory lock;
 // SQLite: BEGIN IMMEDIATE). Returns the number of migrations applied.
+// store/migrate.hpp has an overload taking an explicit migration list.
 core::Result<int> migrate(Database& db);
 
 }  // namespace postfuze::store

@@ -37,6 +37,12 @@ core::Error sqlite_error(int rc, std::string_view message, std::string_view sql)
   return core::Error::internal_error(std::move(internal));
 }
 
+// Lets the statement cache be searched with a string_view, without a copy.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 bool only_whitespace(const char* p) {
   for (; *p; ++p) {
     if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != ';') return false;
@@ -80,7 +86,8 @@ class SqliteConnection final : public DriverConnection {
   void clear_cache();
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;  // keyed by the caller's SQL text
+  // Keyed by the caller's SQL text, before placeholder rewriting.
+  std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> cache_;
 };
 
 core::Result<std::unique_ptr<DriverConnection>> SqliteConnection::open(const std::string& path,
@@ -116,7 +123,7 @@ void SqliteConnection::clear_cache() {
 
 core::Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql, const Params& params) {
   sqlite3_stmt* stmt = nullptr;
-  if (auto it = cache_.find(std::string(sql)); it != cache_.end()) {
+  if (auto it = cache_.find(sql); it != cache_.end()) {
     stmt = it->second;
   } else {
     PlaceholderScan scan = scan_placeholders(sql, true);

@@ -33,9 +33,7 @@ TEST(Encoding, MatchesRfc4648Vectors) {
   }
 }
 
-TEST(Encoding, HexDecodesTheRfcUpperCaseSpelling) {
-  EXPECT_EQ(hex_decode("666F6F626172"), "foobar");
-}
+TEST(Encoding, HexDecodesTheRfcUpperCaseSpelling) { EXPECT_EQ(hex_decode("666F6F626172"), "foobar"); }
 
 TEST(Encoding, UrlAlphabetDiffersOnlyInTheLastTwoSymbols) {
   const std::string bytes = "\xfb\xff\xbf"s;
@@ -60,8 +58,8 @@ TEST(Encoding, RoundTripsEveryByteValue) {
 }
 
 TEST(Encoding, Base64RejectsMalformedInput) {
-  for (const char* bad : {"Zg", "Zg=", "Zm9", "Z===", "====", "Zm9v=", "Zm 9v", "Zm9v\n", "Zg==Zg==", "Zm=v",
-                          "Zm9*", "Zh=="}) {
+  for (const char* bad :
+       {"Zg", "Zg=", "Zm9", "Z===", "====", "Zm9v=", "Zm 9v", "Zm9v\n", "Zg==Zg==", "Zm=v", "Zm9*", "Zh=="}) {
     SCOPED_TRACE(bad);
     EXPECT_EQ(base64_decode(bad), std::nullopt);
   }

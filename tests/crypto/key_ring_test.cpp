@@ -134,10 +134,10 @@ TEST(KeyRing, OpenRejectsMalformedText) {
   const KeyRing keys = ring("k1:" + kKeyA64);
   SecureRandom random;
   const std::string good = keys.seal(random, "aad", "x").text();
-  for (const std::string& bad : {std::string(), std::string("pf1."), std::string("pf1.k1."), std::string("pf1.k1"),
-                                "pf2" + good.substr(3), good + "=", good.substr(0, good.size() - 1),
-                                std::string("pf1.k1.") + "!!!!", "pf1.k1." + base64url_encode(std::string(27, 'x')),
-                                "pf1.k!1." + good.substr(7)}) {
+  for (const std::string& bad :
+       {std::string(), std::string("pf1."), std::string("pf1.k1."), std::string("pf1.k1"), "pf2" + good.substr(3),
+        good + "=", good.substr(0, good.size() - 1), std::string("pf1.k1.") + "!!!!",
+        "pf1.k1." + base64url_encode(std::string(27, 'x')), "pf1.k!1." + good.substr(7)}) {
     const auto opened = keys.open(core::Sealed::from_storage(bad), "aad");
     EXPECT_FALSE(opened.ok()) << bad;
   }

@@ -1,10 +1,10 @@
 #include "crypto/secure_random.hpp"
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace postfuze::crypto {
 namespace {

@@ -365,7 +365,7 @@ TEST_P(DatabaseTest, MigrateFromTwoThreadsAtOnceAppliesEachMigrationOnce) {
   std::vector<std::string> names, sqls;
   for (int v = 1; v <= 12; ++v) {
     char name[32];
-    std::snprintf(name, sizeof name, "%04d_t%d.sql", v, v);
+    std::snprintf(name, sizeof name, "%04d_t%d.sql", 100 + v, v);  // clear of the embedded versions
     names.emplace_back(name);
     sqls.push_back("CREATE TABLE t" + std::to_string(v) + " (x BIGINT); INSERT INTO t" + std::to_string(v) +
                    " (x) VALUES (" + std::to_string(v) + ");");
