@@ -1,5 +1,5 @@
 // Clock: the only door to wall-clock time. Production code takes a Clock&
-// and never calls system_clock::now() itself (tools/check_style.sh enforces
+// and never reads the system clock itself (tools/check_style.sh enforces
 // it), so tests can drive expiry and windows with a manual clock.
 // Implementations must be safe to call from any thread.
 #pragma once

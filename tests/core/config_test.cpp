@@ -176,7 +176,9 @@ TEST(LoadConfig, AcceptsTheFlagOfEveryDocumentedVariable) {
     flags.insert(v.flag);
     // Any failure must be about the value, never "unknown option".
     auto r = load_config(env_of({}), {v.flag + "=x"});
-    if (!r.ok()) EXPECT_EQ(r.error().detail.rfind(v.env + ": ", 0), 0u) << r.error().detail;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().detail.rfind(v.env + ": ", 0), 0u) << r.error().detail;
+    }
   }
   EXPECT_EQ(flags.size(), config_variables().size());
 }
