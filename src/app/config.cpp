@@ -87,9 +87,13 @@ std::optional<std::string> normalize_origin(std::string_view text) {
   const std::string scheme(url.scheme());
   if (scheme != "http" && scheme != "https") return std::nullopt;
   if (url.encoded_host().empty()) return std::nullopt;
-  std::string out = scheme + "://" + std::string(url.encoded_host_and_port());
-  if ((scheme == "http" && url.port() == "80") || (scheme == "https" && url.port() == "443"))
-    out = scheme + "://" + std::string(url.encoded_host());
+  std::string out = scheme + "://" + std::string(url.encoded_host());
+  // An empty port means the default (RFC 3986 §6.2.3); write the number without leading zeros.
+  if (!url.port().empty()) {
+    const auto port = parse_number<std::uint32_t>(url.port(), 0, 65535);
+    if (!port) return std::nullopt;
+    if (*port != (scheme == "http" ? 80u : 443u)) out += ":" + std::to_string(*port);
+  }
   return out;
 }
 
@@ -130,8 +134,8 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
   const std::string host_part = c.listen_host.find(':') != std::string::npos ? "[" + c.listen_host + "]" : c.listen_host;
   if (auto v = get("POSTFUZE_PUBLIC_URL")) {
     auto u = boost::urls::parse_absolute_uri(*v);
-    if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->encoded_host().empty() || u->has_query() ||
-        u->has_fragment() || u->has_userinfo())
+    if (!u || u->has_query() || u->has_fragment() || u->has_userinfo() ||
+        !normalize_origin(std::string(u->scheme()) + "://" + std::string(u->encoded_host_and_port())))
       return config_error("POSTFUZE_PUBLIC_URL", "expected an absolute http(s) URL without query, got '" + *v + "'");
     c.public_url = *v;
     while (c.public_url.ends_with('/')) c.public_url.pop_back();

@@ -11,6 +11,7 @@ namespace {
 
 std::vector<std::string> split_template(const std::string& t) {
   std::vector<std::string> out;
+  if (t == "/") return out;  // the root path has no segments, as Boost.URL sees it
   std::size_t pos = 1;  // templates start with '/'
   while (pos <= t.size()) {
     const auto next = t.find('/', pos);

@@ -22,9 +22,9 @@ core::Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   std::unique_lock lk(mu_);
   bool free = cv_.wait_for(lk, wait_, [&] { return !idle_.empty() || open_ < size_; });
   if (!free) {
-    return core::Error::unavailable("The database is busy; try again later.",
-                                    "store: no pooled connection came free within " +
-                                        std::to_string(wait_.count()) + " ms");
+    return core::Error::unavailable(
+        "The database is busy; try again later.",
+        "store: no pooled connection came free within " + std::to_string(wait_.count()) + " ms");
   }
   if (!idle_.empty()) {
     auto conn = std::move(idle_.back());

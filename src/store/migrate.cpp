@@ -73,11 +73,10 @@ core::Result<int> migrate(Database& db, std::span<const EmbeddedMigration> migra
 
   // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS can still collide on PostgreSQL.
   const std::string_view create_sql =
-      dialect == Dialect::sqlite
-          ? "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-          : "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+      dialect == Dialect::sqlite ? "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+                                 : "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   "version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
   if (auto st = db.transaction([&](Connection& c) -> core::Status {
         if (auto locked = lock(dialect, c); !locked) return locked;
         auto made = c.execute(create_sql);

@@ -39,8 +39,8 @@ std::string trim(std::string s) {
 // SQLSTATEs that mean "the store cannot serve this now; retrying may help".
 bool transient_sqlstate(std::string_view state) {
   if (state.size() != 5) return false;
-  if (state.starts_with("08")) return state != "08P01";  // connection exception, except protocol misuse
-  if (state.starts_with("53")) return true;              // insufficient resources (too many connections, …)
+  if (state.starts_with("08")) return state != "08P01";            // connection exception, except protocol misuse
+  if (state.starts_with("53")) return true;                        // insufficient resources (too many connections, …)
   return state == "57P01" || state == "57P02" || state == "57P03"  // shutdown, crash, starting up
          || state == "40001" || state == "40P01" || state == "55P03";  // serialization, deadlock, lock timeout
 }
@@ -74,9 +74,9 @@ void ignore_notice(void*, const char*) {}  // NOTICEs (e.g. "already exists, ski
 
 core::Error connect_error(const Target& target, PGconn* conn) {
   std::string msg = conn ? trim(PQerrorMessage(conn)) : "out of memory";
-  return core::Error::unavailable("The database is unavailable.", "postgres: cannot connect to " +
-                                                                      target.redactor.redacted_url() + ": " +
-                                                                      target.redactor.scrub(msg));
+  return core::Error::unavailable(
+      "The database is unavailable.",
+      "postgres: cannot connect to " + target.redactor.redacted_url() + ": " + target.redactor.scrub(msg));
 }
 
 core::Result<std::unique_ptr<DriverConnection>> PostgresConnection::connect(std::shared_ptr<const Target> target) {
@@ -119,17 +119,18 @@ core::Result<ResultPtr> PostgresConnection::check(PGresult* raw, std::string_vie
   switch (PQresultStatus(res.get())) {
     case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
-    case PGRES_EMPTY_QUERY: return res;
-    default: return error(res.get(), sql);
+    case PGRES_EMPTY_QUERY:
+      return res;
+    default:
+      return error(res.get(), sql);
   }
 }
 
 core::Result<ResultPtr> PostgresConnection::run(std::string_view sql, const Params& params) {
   PlaceholderScan scan = scan_placeholders(sql, false);
   if (static_cast<std::size_t>(scan.max_index) != params.size()) {
-    return core::Error::internal_error("postgres: statement takes " + std::to_string(scan.max_index) +
-                                       " parameters, " + std::to_string(params.size()) +
-                                       " given, in: " + sql_excerpt(sql));
+    return core::Error::internal_error("postgres: statement takes " + std::to_string(scan.max_index) + " parameters, " +
+                                       std::to_string(params.size()) + " given, in: " + sql_excerpt(sql));
   }
   std::vector<const char*> values;
   std::vector<Oid> types;
@@ -197,10 +198,14 @@ core::Status PostgresConnection::revive() {
 bool PostgresConnection::recycle() {
   if (PQstatus(conn_) != CONNECTION_OK) return false;
   switch (PQtransactionStatus(conn_)) {
-    case PQTRANS_IDLE: return true;
+    case PQTRANS_IDLE:
+      return true;
     case PQTRANS_INTRANS:
-    case PQTRANS_INERROR: PQclear(PQexec(conn_, "ROLLBACK")); return PQtransactionStatus(conn_) == PQTRANS_IDLE;
-    default: return false;
+    case PQTRANS_INERROR:
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      return PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    default:
+      return false;
   }
 }
 
@@ -215,9 +220,9 @@ core::Result<std::unique_ptr<Database>> open_postgres_database(std::string_view 
   if (!parsed) {
     std::string msg = parse_error ? trim(parse_error) : "out of memory";
     PQfreemem(parse_error);
-    return core::Error::unavailable("The PostgreSQL database URL is invalid.",
-                                    "postgres: invalid URL " + target->redactor.redacted_url() + ": " +
-                                        target->redactor.scrub(msg));
+    return core::Error::unavailable(
+        "The PostgreSQL database URL is invalid.",
+        "postgres: invalid URL " + target->redactor.redacted_url() + ": " + target->redactor.scrub(msg));
   }
   PQconninfoFree(parsed);
 

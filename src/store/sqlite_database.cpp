@@ -91,23 +91,21 @@ class SqliteConnection final : public DriverConnection {
 };
 
 core::Result<std::unique_ptr<DriverConnection>> SqliteConnection::open(const std::string& path,
-                                                                      const DatabaseOptions& options) {
+                                                                       const DatabaseOptions& options) {
   sqlite3* raw = nullptr;
   // NOMUTEX: the pool hands a connection to one thread at a time.
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto conn = std::make_unique<SqliteConnection>(raw);  // owns raw even when the open failed
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
-    return core::Error::unavailable("The database could not be opened.",
-                                    "sqlite: cannot open " + path + ": " + msg);
+    return core::Error::unavailable("The database could not be opened.", "sqlite: cannot open " + path + ": " + msg);
   }
   sqlite3_extended_result_codes(raw, 1);
   // The busy timeout first: switching to WAL itself needs a lock another
   // process may hold for a moment.
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
-  if (auto st = conn->execute_script(
-          "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+  if (auto st = conn->execute_script("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
       !st) {
     auto e = std::move(st).error();
     return core::Error::unavailable("The database could not be opened.",
@@ -128,8 +126,8 @@ core::Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql, cons
   } else {
     PlaceholderScan scan = scan_placeholders(sql, true);
     const char* tail = nullptr;
-    int rc = sqlite3_prepare_v3(db_, scan.sql.c_str(), static_cast<int>(scan.sql.size() + 1),
-                                SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+    int rc = sqlite3_prepare_v3(db_, scan.sql.c_str(), static_cast<int>(scan.sql.size() + 1), SQLITE_PREPARE_PERSISTENT,
+                                &stmt, &tail);
     if (rc != SQLITE_OK) return error(rc, sql);
     if (tail && !only_whitespace(tail)) {
       sqlite3_finalize(stmt);
@@ -253,10 +251,9 @@ core::Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view ur
 
   auto first = SqliteConnection::open(path, options);
   if (!first) return std::move(first).error();
-  auto db = std::make_unique<PooledDatabase>(
-      Dialect::sqlite, "BEGIN IMMEDIATE", memory ? 1 : options.pool_size,
-      std::chrono::milliseconds(options.busy_timeout_ms),
-      [path, options] { return SqliteConnection::open(path, options); });
+  auto db = std::make_unique<PooledDatabase>(Dialect::sqlite, "BEGIN IMMEDIATE", memory ? 1 : options.pool_size,
+                                             std::chrono::milliseconds(options.busy_timeout_ms),
+                                             [path, options] { return SqliteConnection::open(path, options); });
   db->pool().adopt(std::move(first).value());
   return std::unique_ptr<Database>(std::move(db));
 }

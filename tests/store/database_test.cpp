@@ -1,10 +1,14 @@
 // Conformance suite for store::Database: every TEST_P runs against each backend
 // in store_backends() (SQLite always; PostgreSQL when POSTFUZE_TEST_POSTGRES_URL
 // is set), so module stores can rely on one behaviour.
+#include "store/database.hpp"
+
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <latch>
 #include <limits>
@@ -15,9 +19,6 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "store/database.hpp"
 #include "store/migrate.hpp"
 #include "store/migration_set.hpp"
 #include "store/placeholders.hpp"
@@ -98,9 +99,7 @@ class DatabaseTest : public testing::TestWithParam<std::string> {
   std::unique_ptr<Database> db_;
 };
 
-TEST_P(DatabaseTest, ReportsItsDialect) {
-  EXPECT_EQ(db_->dialect(), postgres() ? Dialect::postgres : Dialect::sqlite);
-}
+TEST_P(DatabaseTest, ReportsItsDialect) { EXPECT_EQ(db_->dialect(), postgres() ? Dialect::postgres : Dialect::sqlite); }
 
 TEST_P(DatabaseTest, RoundTripsTextIntegersAndNull) {
   create_items();
@@ -346,10 +345,10 @@ TEST_P(DatabaseTest, MigrateAppliesEverythingOnceThenNothing) {
   EXPECT_GT(recorded[0].integer(2), 1'600'000'000'000);  // Unix ms
 
   // The schema is there and enforces its constraints.
-  ASSERT_TRUE(execute(*db_, "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)",
-                      {"org_1", "Acme", 1}));
-  auto dup = execute(*db_, "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)",
-                     {"org_2", "Acme", 2});
+  ASSERT_TRUE(
+      execute(*db_, "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)", {"org_1", "Acme", 1}));
+  auto dup =
+      execute(*db_, "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)", {"org_2", "Acme", 2});
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, ErrorCode::conflict);
   auto orphan = execute(*db_,
@@ -542,8 +541,7 @@ TEST_P(DatabaseTest, SqliteConnectionsUseWalAndTheConfiguredPragmas) {
   EXPECT_EQ(rows(*db, "PRAGMA busy_timeout").at(0).integer(0), 1234);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, testing::ValuesIn(test::store_backends()),
-                         test::BackendParamName());
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, testing::ValuesIn(test::store_backends()), test::BackendParamName());
 
 // --- opening: URLs and failures (no server needed) ---------------------------------------------
 

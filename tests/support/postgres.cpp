@@ -23,7 +23,8 @@ void admin_exec(const std::string& admin_url, const std::string& sql) {
     PQfinish(conn);
     throw std::runtime_error("test postgres: cannot connect with " + std::string(kEnv) + ": " + msg);
   }
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   PGresult* res = PQexec(conn, sql.c_str());
   bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
   std::string msg = PQresultErrorMessage(res);
@@ -79,9 +80,8 @@ std::vector<std::string> store_backends() {
   } else {
     static std::once_flag once;
     // stderr: gtest_discover_tests parses stdout of --gtest_list_tests.
-    std::call_once(once, [] {
-      std::fprintf(stderr, "NOTICE: %s is not set; PostgreSQL store tests are skipped.\n", kEnv);
-    });
+    std::call_once(once,
+                   [] { std::fprintf(stderr, "NOTICE: %s is not set; PostgreSQL store tests are skipped.\n", kEnv); });
   }
   return out;
 }

@@ -4,13 +4,13 @@
 // sets it); without it they are skipped with a one-line notice on stderr.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "support/temp_dir.hpp"
 
