@@ -43,7 +43,7 @@ std::string format_timestamp(TimePoint t) {
 
 std::optional<TimePoint> parse_timestamp(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
-  int y, mo, d, h, mi, sec;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
       s[16] != ':')
     return std::nullopt;
@@ -71,7 +71,7 @@ std::optional<TimePoint> parse_timestamp(std::string_view s) {
   if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
     ++pos;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-    int oh, om;
+    int oh = 0, om = 0;
     if (pos + 6 != s.size() || s[pos + 3] != ':' || !read_int(s, pos + 1, 2, oh) || !read_int(s, pos + 4, 2, om) ||
         oh > 23 || om > 59)
       return std::nullopt;
