@@ -35,7 +35,7 @@ BENCHMARK(BM_KeyRingSealOpen)->Arg(64)->Arg(1024)->Arg(16384);
 
 static void BM_CursorRoundTrip(benchmark::State& state) {
   pf::api::CursorCodec codec(std::string(32, 'k'));
-  const pf::orgs::KeysetPosition pos{1780999200000, "3f00045f-a0ad-41b9-a189-693899a7c344"};
+  const pf::store::KeysetPosition pos{1780999200000, "3f00045f-a0ad-41b9-a189-693899a7c344"};
   for (auto _ : state) benchmark::DoNotOptimize(codec.decode(codec.encode(pos, "api-keys"), "api-keys"));
 }
 BENCHMARK(BM_CursorRoundTrip);

@@ -1,5 +1,6 @@
 #include "api/api_key_endpoints.hpp"
 
+#include "api/body_reader.hpp"
 #include "api/pagination.hpp"
 #include "core/time_format.hpp"
 #include "http/json_body.hpp"
@@ -40,53 +41,31 @@ core::Result<orgs::NewApiKey> parse_new_key(const boost::json::object& body, con
                                             core::TimePoint now) {
   orgs::NewApiKey req;
   req.mode = caller.mode;
-  std::vector<core::FieldError> errors;
-  for (const auto& kv : body) {
-    const std::string_view k = kv.key();
-    if (k != "name" && k != "mode" && k != "scopes" && k != "expires_at")
-      errors.push_back({std::string(k), "Unknown field.", "unknown_field"});
-  }
-  if (const auto* v = body.if_contains("name"); v && !v->is_null()) {
-    if (!v->is_string() || v->as_string().size() > kMaxNameLength)
-      errors.push_back({"name", "name must be a string of at most 100 characters.", "invalid"});
-    else
-      req.name = v->as_string();
-  }
-  if (const auto* v = body.if_contains("mode"); v && !v->is_null()) {
-    const auto mode = v->is_string() ? orgs::parse_key_mode(v->as_string()) : std::nullopt;
+  BodyReader in(body);
+  in.allow_only({"name", "mode", "scopes", "expires_at"});
+  if (auto name = in.string("name", kMaxNameLength)) req.name = *name;
+  if (auto mode_text = in.string("mode", 16)) {
+    const auto mode = orgs::parse_key_mode(*mode_text);
     if (!mode)
-      errors.push_back({"mode", "mode must be \"live\" or \"test\".", "invalid"});
+      in.fail("mode", "mode must be \"live\" or \"test\".");
     else if (*mode == orgs::KeyMode::live && caller.mode == orgs::KeyMode::test)
-      errors.push_back({"mode", "A test key can only issue test keys.", "forbidden"});
+      in.fail("mode", "A test key can only issue test keys.", "forbidden");
     else
       req.mode = *mode;
   }
-  if (const auto* v = body.if_contains("scopes"); v && !v->is_null()) {
-    if (!v->is_array() || v->as_array().size() > kMaxScopes) {
-      errors.push_back({"scopes", "scopes must be an array of at most 16 scope names.", "invalid"});
-    } else {
-      std::vector<std::string> names;
-      for (std::size_t i = 0; i < v->as_array().size(); ++i) {
-        const auto& item = v->as_array()[i];
-        if (!item.is_string())
-          errors.push_back({"scopes." + std::to_string(i), "Scope names are strings.", "invalid"});
-        else
-          names.emplace_back(item.as_string());
-      }
-      if (auto parsed = orgs::parse_scopes(names); !parsed)
-        for (const auto& f : parsed.error().fields) errors.push_back(f);
-      else
-        req.scopes = std::move(*parsed);
-    }
-  }
-  if (const auto* v = body.if_contains("expires_at"); v && !v->is_null()) {
-    const auto t = v->is_string() ? core::parse_timestamp(v->as_string()) : std::nullopt;
-    if (!t || *t <= now)
-      errors.push_back({"expires_at", "expires_at must be a future RFC 3339 timestamp.", "invalid"});
+  if (auto names = in.strings("scopes", kMaxScopes)) {
+    if (auto parsed = orgs::parse_scopes(*names); !parsed)
+      for (const auto& f : parsed.error().fields) in.fail(f.field, f.message, f.code);
     else
-      req.expires_at = *t;
+      req.scopes = std::move(*parsed);
   }
-  if (!errors.empty()) return core::Error::validation(std::move(errors));
+  if (auto expires = in.timestamp("expires_at")) {
+    if (*expires <= now)
+      in.fail("expires_at", "expires_at must be in the future.");
+    else
+      req.expires_at = *expires;
+  }
+  if (!in.ok()) return in.error();
   return req;
 }
 
@@ -104,8 +83,8 @@ Awaitable list_keys(Call& call) {
   const auto now = call.ctx.clock.now();
   boost::json::array items;
   for (const auto& k : page.items) items.push_back(to_json(k, now));
-  std::optional<orgs::KeysetPosition> last;
-  if (page.has_more) last = orgs::KeysetPosition{core::to_unix_ms(page.items.back().created_at), page.items.back().id};
+  std::optional<store::KeysetPosition> last;
+  if (page.has_more) last = store::KeysetPosition{core::to_unix_ms(page.items.back().created_at), page.items.back().id};
   co_return http::json_response(status::ok, page_body(std::move(items), last, call.ctx.cursors, "api-keys"));
 }
 

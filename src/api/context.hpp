@@ -3,6 +3,8 @@
 // outlives the server.
 #pragma once
 
+#include <functional>
+
 #include <boost/asio/thread_pool.hpp>
 
 #include "api/cursor.hpp"
@@ -24,6 +26,11 @@ struct ApiContext {
   boost::asio::thread_pool& blocking;  // every store call runs here
   RateLimiter& limiter;
   const CursorCodec& cursors;
+  // Webhooks: whether endpoints may point at private addresses
+  // (POSTFUZE_ALLOW_PRIVATE_WEBHOOKS), and how to tell this process's
+  // dispatcher that new deliveries are waiting.
+  bool allow_private_webhooks = false;
+  std::function<void()> wake_webhooks = [] {};
 };
 
 }  // namespace postfuze::api

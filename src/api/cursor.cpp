@@ -8,13 +8,13 @@
 
 namespace postfuze::api {
 
-std::string CursorCodec::encode(const orgs::KeysetPosition& pos, std::string_view filters) const {
+std::string CursorCodec::encode(const store::KeysetPosition& pos, std::string_view filters) const {
   const std::string payload =
       crypto::base64url_encode(boost::json::serialize(boost::json::array{pos.created_at_ms, pos.id, filters}));
   return payload + "." + crypto::base64url_encode(crypto::hmac_sha256(key_, payload));
 }
 
-core::Result<orgs::KeysetPosition> CursorCodec::decode(std::string_view cursor, std::string_view filters) const {
+core::Result<store::KeysetPosition> CursorCodec::decode(std::string_view cursor, std::string_view filters) const {
   if (cursor.size() > 1024) return core::Error::invalid_cursor();
   const auto dot = cursor.find('.');
   if (dot == std::string_view::npos) return core::Error::invalid_cursor();
@@ -30,7 +30,7 @@ core::Result<orgs::KeysetPosition> CursorCodec::decode(std::string_view cursor, 
   const auto& a = v.as_array();
   if (a.size() != 3 || !a[0].is_int64() || !a[1].is_string() || !a[2].is_string() || a[2].as_string() != filters)
     return core::Error::invalid_cursor();
-  return orgs::KeysetPosition{a[0].as_int64(), std::string(a[1].as_string())};
+  return store::KeysetPosition{a[0].as_int64(), std::string(a[1].as_string())};
 }
 
 }  // namespace postfuze::api

@@ -10,15 +10,15 @@
 #include <string_view>
 
 #include "core/result.hpp"
-#include "orgs/api_key_store.hpp"
+#include "store/keyset.hpp"
 
 namespace postfuze::api {
 
 class CursorCodec {
  public:
   explicit CursorCodec(std::string key) : key_(std::move(key)) {}
-  std::string encode(const orgs::KeysetPosition& pos, std::string_view filters) const;
-  core::Result<orgs::KeysetPosition> decode(std::string_view cursor, std::string_view filters) const;
+  std::string encode(const store::KeysetPosition& pos, std::string_view filters) const;
+  core::Result<store::KeysetPosition> decode(std::string_view cursor, std::string_view filters) const;
 
  private:
   std::string key_;

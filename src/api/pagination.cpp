@@ -24,7 +24,7 @@ core::Result<PageParams> parse_page_params(const http::Request& req, const Curso
   return out;
 }
 
-boost::json::object page_body(boost::json::array items, const std::optional<orgs::KeysetPosition>& last,
+boost::json::object page_body(boost::json::array items, const std::optional<store::KeysetPosition>& last,
                               const CursorCodec& cursors, std::string_view filters) {
   boost::json::object body;
   body["data"] = std::move(items);

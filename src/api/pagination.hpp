@@ -19,14 +19,14 @@ inline constexpr int kMaxPageLimit = 100;
 
 struct PageParams {
   int limit = kDefaultPageLimit;
-  std::optional<orgs::KeysetPosition> after;
+  std::optional<store::KeysetPosition> after;
 };
 
 core::Result<PageParams> parse_page_params(const http::Request& req, const CursorCodec& cursors,
                                            std::string_view filters);
 
 // {"data": items, "next_cursor": <cursor after `last`, or null>}
-boost::json::object page_body(boost::json::array items, const std::optional<orgs::KeysetPosition>& last,
+boost::json::object page_body(boost::json::array items, const std::optional<store::KeysetPosition>& last,
                               const CursorCodec& cursors, std::string_view filters);
 
 }  // namespace postfuze::api

@@ -2,12 +2,14 @@
 
 #include "api/api_key_endpoints.hpp"
 #include "api/health_endpoint.hpp"
+#include "api/webhook_endpoints.hpp"
 
 namespace postfuze::api {
 
 void mount_all(http::Router& router, ApiContext& ctx) {
   mount_health(router, ctx);
   mount_api_keys(router, ctx);
+  mount_webhooks(router, ctx);
 }
 
 }  // namespace postfuze::api

@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <cstdlib>
 #include <thread>
 
@@ -64,6 +65,19 @@ const std::vector<ConfigVariable>& config_variables() {
       {"POSTFUZE_SHUTDOWN_GRACE_MS", "--shutdown-grace-ms", "time in-flight requests get on SIGTERM", "10000"},
       {"POSTFUZE_THREADS", "--threads", "I/O threads", "one per core"},
       {"POSTFUZE_DB_POOL_SIZE", "--db-pool-size", "database connections and blocking threads", "8"},
+      {"POSTFUZE_ALLOW_PRIVATE_WEBHOOKS", "--allow-private-webhooks",
+       "true lets webhook URLs reach loopback and private addresses (development, tests)", "false"},
+      {"POSTFUZE_CA_FILE", "--ca-file", "PEM trust anchors for outbound HTTPS instead of the system store",
+       "the system store"},
+      {"POSTFUZE_WEBHOOK_RETRY_SCHEDULE", "--webhook-retry-schedule",
+       "seconds between webhook attempts, comma-separated", "5,300,1800,7200,18000,36000,50400,72000,86400"},
+      {"POSTFUZE_WEBHOOK_TIMEOUT_MS", "--webhook-timeout-ms", "time a receiver has to answer", "15000"},
+      {"POSTFUZE_WEBHOOK_LEASE_MS", "--webhook-lease-ms",
+       "how long a claimed delivery stays with one process (must exceed the timeout)", "60000"},
+      {"POSTFUZE_WEBHOOK_POLL_MS", "--webhook-poll-ms", "how often the dispatcher looks for due deliveries", "500"},
+      {"POSTFUZE_WEBHOOK_CONCURRENCY", "--webhook-concurrency", "deliveries in flight per process", "256"},
+      {"POSTFUZE_WEBHOOK_DISABLE_AFTER_S", "--webhook-disable-after-s",
+       "an endpoint failing continuously this long is disabled", "432000 (5 days)"},
   };
   return vars;
 }
@@ -197,6 +211,38 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
                  number("POSTFUZE_THREADS", 1LL, 256LL, c.threads),
                  number("POSTFUZE_DB_POOL_SIZE", 1LL, 256LL, c.db_pool_size)})
     if (!s) return std::move(s).error();
+  if (auto v = get("POSTFUZE_ALLOW_PRIVATE_WEBHOOKS")) {
+    if (*v != "true" && *v != "false")
+      return config_error("POSTFUZE_ALLOW_PRIVATE_WEBHOOKS", "expected true or false, got '" + *v + "'");
+    c.allow_private_webhooks = *v == "true";
+  }
+  if (auto v = get("POSTFUZE_CA_FILE")) {
+    if (v->empty() || !std::filesystem::is_regular_file(*v))
+      return config_error("POSTFUZE_CA_FILE", "'" + *v + "' is not a readable file");
+    c.ca_file = *v;
+  }
+  if (auto v = get("POSTFUZE_WEBHOOK_RETRY_SCHEDULE")) {
+    auto schedule = webhooks::parse_retry_schedule(*v);
+    if (!schedule)
+      return config_error("POSTFUZE_WEBHOOK_RETRY_SCHEDULE",
+                          "expected comma-separated seconds (each 0 to 604800), got '" + *v + "'");
+    c.webhooks.retry_schedule = std::move(*schedule);
+  }
+  std::int64_t wh_timeout = c.webhooks.timeout.count(), wh_lease = c.webhooks.lease.count(),
+               wh_poll = c.webhooks.poll_interval.count(), wh_disable = c.webhooks.disable_after.count() / 1000;
+  for (auto s : {number("POSTFUZE_WEBHOOK_TIMEOUT_MS", 100LL, 120000LL, wh_timeout),
+                 number("POSTFUZE_WEBHOOK_LEASE_MS", 200LL, 3600000LL, wh_lease),
+                 number("POSTFUZE_WEBHOOK_POLL_MS", 10LL, 60000LL, wh_poll),
+                 number("POSTFUZE_WEBHOOK_CONCURRENCY", 1LL, 100000LL, c.webhooks.concurrency),
+                 number("POSTFUZE_WEBHOOK_DISABLE_AFTER_S", 1LL, 365LL * 86400, wh_disable)})
+    if (!s) return std::move(s).error();
+  if (wh_lease <= wh_timeout)
+    return config_error("POSTFUZE_WEBHOOK_LEASE_MS", "must be longer than POSTFUZE_WEBHOOK_TIMEOUT_MS");
+  c.webhooks.timeout = std::chrono::milliseconds(wh_timeout);
+  c.webhooks.lease = std::chrono::milliseconds(wh_lease);
+  c.webhooks.poll_interval = std::chrono::milliseconds(wh_poll);
+  c.webhooks.disable_after = std::chrono::milliseconds(wh_disable * 1000);
+
   c.server.body_limit = static_cast<std::size_t>(body);
   c.server.read_timeout = std::chrono::milliseconds(read);
   c.server.idle_timeout = std::chrono::milliseconds(idle);

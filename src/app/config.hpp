@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "core/result.hpp"
 #include "http/server.hpp"
+#include "webhooks/dispatcher.hpp"
 
 namespace postfuze::app {
 
@@ -30,6 +31,9 @@ struct Config {
   http::ServerOptions server;
   int threads = 0;          // I/O threads
   int db_pool_size = 8;     // also the number of blocking threads
+  bool allow_private_webhooks = false;
+  std::optional<std::string> ca_file;  // trust anchors for outbound HTTPS instead of the system store
+  webhooks::DispatcherOptions webhooks;
 };
 
 struct ConfigVariable {

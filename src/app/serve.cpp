@@ -12,6 +12,8 @@
 #include "app/key_source.hpp"
 #include "crypto/secure_random.hpp"
 #include "http/server.hpp"
+#include "net/http_client.hpp"
+#include "webhooks/dispatcher.hpp"
 #include "orgs/api_key_store.hpp"
 #include "orgs/organization.hpp"
 
@@ -80,7 +82,11 @@ int serve(const Config& config) {
   boost::asio::thread_pool blocking(static_cast<std::size_t>(config.db_pool_size));
   api::RateLimiter limiter(clock, api::default_bucket_rules());
   api::CursorCodec cursors(ring->derive("api.cursor"));
-  api::ApiContext ctx{**db, *ring, clock, random, log, blocking, limiter, cursors};
+  net::HttpClient outbound(io.get_executor(), clock,
+                           {"PostFuze-Server/1.0 (+webhooks)", config.allow_private_webhooks, config.ca_file});
+  webhooks::Dispatcher dispatcher(io, **db, blocking, *ring, clock, random, log, outbound, config.webhooks);
+  api::ApiContext ctx{**db,      *ring,   clock,   random, log, blocking, limiter, cursors, config.allow_private_webhooks,
+                      [&dispatcher] { dispatcher.wake(); }};
   http::Router router;
   api::mount_all(router, ctx);
   http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
@@ -104,9 +110,11 @@ int serve(const Config& config) {
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     log.info("shutting down", {{"signal", signo}});
+    dispatcher.stop();
     server.shutdown([&io] { io.stop(); });
   });
   server.start();
+  dispatcher.start();
   log.info("listening", {{"address", bound->address().to_string()}, {"port", bound->port()}, {"url", base_url}});
 
   std::vector<std::thread> threads;

@@ -9,14 +9,11 @@
 
 #include "orgs/api_key.hpp"
 #include "store/database.hpp"
+#include "store/keyset.hpp"
 
 namespace postfuze::orgs {
 
-// A position in the keyset order (created_at DESC, id DESC).
-struct KeysetPosition {
-  std::int64_t created_at_ms;
-  std::string id;
-};
+using store::KeysetPosition;
 
 struct ApiKeyPage {
   std::vector<ApiKey> items;

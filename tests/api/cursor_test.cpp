@@ -15,7 +15,7 @@ namespace {
 const std::string kKey(32, 'k');
 const std::string kFilters = "status=active";
 
-void expect_invalid(const core::Result<orgs::KeysetPosition>& r, std::string_view why) {
+void expect_invalid(const core::Result<store::KeysetPosition>& r, std::string_view why) {
   ASSERT_FALSE(r.ok()) << why;
   EXPECT_EQ(r.error().code, core::ErrorCode::invalid_cursor) << why;
   EXPECT_EQ(r.error().status(), 400) << why;
@@ -29,7 +29,7 @@ std::string signed_cursor(const std::string& key, const std::string& json) {
 
 TEST(CursorCodec, DecodesWhatItEncoded) {
   CursorCodec codec(kKey);
-  const orgs::KeysetPosition pos{1'780'999'200'123, "f47ac10b-58cc-4372-a567-0e02b2c3d479"};
+  const store::KeysetPosition pos{1'780'999'200'123, "f47ac10b-58cc-4372-a567-0e02b2c3d479"};
   auto r = codec.decode(codec.encode(pos, kFilters), kFilters);
   ASSERT_TRUE(r.ok()) << r.error().detail;
   EXPECT_EQ(r->created_at_ms, pos.created_at_ms);
