@@ -14,6 +14,7 @@ packages=(
   libssl-dev libsqlite3-dev libpq-dev postgresql
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates curl
+  python3  # tests/webhooks/receiver.py, the independent webhook receiver
 )
 
 for group in "$@"; do

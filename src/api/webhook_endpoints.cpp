@@ -280,6 +280,7 @@ Awaitable list_deliveries(Call& call) {
 Awaitable resend(Call& call) {
   auto e = co_await find(call);
   if (!e) co_return std::move(e).error();
+  if (!e->is_enabled) co_return core::Error::conflict("The webhook is disabled; enable it first.");
   const std::string delivery_id(call.request.param("delivery_id"));
   auto s = co_await in_transaction(call.ctx, [&](store::Connection& c) {
     return webhooks::resend_delivery(c, call.org(), e->id, delivery_id, call.ctx.clock.now());
@@ -298,6 +299,7 @@ Awaitable recover(Call& call) {
   if (!in.ok()) co_return in.error();
   auto e = co_await find(call);
   if (!e) co_return std::move(e).error();
+  if (!e->is_enabled) co_return core::Error::conflict("The webhook is disabled; enable it first.");
   std::int64_t requeued = 0;
   auto s = co_await in_transaction(call.ctx, [&](store::Connection& c) -> core::Status {
     auto r = webhooks::requeue_failed(c, call.org(), e->id, *since, call.ctx.clock.now());

@@ -156,11 +156,12 @@ net::awaitable<Server::ReadOutcome> Server::read_request(Connection& conn, beast
   // Wait for the first byte of the next request under the idle deadline.
   if (buffer.size() == 0) {
     conn.idle = true;
-    if (stopping_) co_return out;
+    boost::system::error_code ec;
+    if (stopping_ && conn.stream.socket().available(ec) == 0) co_return out;
     conn.stream.expires_after(options_.idle_timeout);
-    auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(8192), use_tuple);
+    auto [rec, n] = co_await conn.stream.async_read_some(buffer.prepare(8192), use_tuple);
     conn.idle = false;
-    if (ec) co_return out;
+    if (rec) co_return out;
     buffer.commit(n);
   }
   out.started = clock_.monotonic();
@@ -261,10 +262,12 @@ void Server::shutdown(std::function<void()> done) {
     return;
   }
   on_drained_ = std::move(done);
-  // Idle connections hold no request: close them now. Busy ones finish theirs.
+  // Idle connections hold no request: close them now. Busy ones finish theirs,
+  // and so does one whose request bytes have arrived but not yet been read.
   for (auto& [id, conn] : connections_) {
     net::post(conn->stream.get_executor(), [conn] {
-      if (conn->idle) conn->stream.cancel();
+      boost::system::error_code ec;
+      if (conn->idle && conn->stream.socket().available(ec) == 0) conn->stream.cancel();
     });
   }
   auto timer = std::make_shared<net::steady_timer>(io_, options_.shutdown_grace);

@@ -9,6 +9,15 @@ namespace postfuze::webhooks {
 
 namespace {
 
+// "5 days", "3 hours", "90 seconds": for the disabled_reason text.
+std::string describe(std::chrono::milliseconds d) {
+  const auto s = d.count() / 1000;
+  if (s >= 86400 && s % 86400 == 0) return std::to_string(s / 86400) + (s == 86400 ? " day" : " days");
+  if (s >= 3600 && s % 3600 == 0) return std::to_string(s / 3600) + (s == 3600 ? " hour" : " hours");
+  if (s >= 60 && s % 60 == 0) return std::to_string(s / 60) + (s == 60 ? " minute" : " minutes");
+  return std::to_string(s) + (s == 1 ? " second" : " seconds");
+}
+
 core::Status insert_delivery(store::Connection& c, const std::string& id, const core::OrgId& org,
                              std::string_view endpoint_id, const std::string& event_id, std::int64_t now) {
   auto r = c.execute(
@@ -52,6 +61,10 @@ core::Result<EmittedEvent> emit(store::Connection& c, const core::Clock& clock, 
 core::Result<EmittedEvent> emit_to_endpoint(store::Connection& c, const core::Clock& clock, core::Random& random,
                                             const core::OrgId& org, std::string_view endpoint_id,
                                             std::string_view event_type, boost::json::value data) {
+  auto owned = c.query("SELECT 1 FROM webhook_endpoints WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
+                       {org.value, endpoint_id});
+  if (!owned) return std::move(owned).error();
+  if (owned->empty()) return core::Error::not_found("No webhook with this id.");
   auto event_id = insert_event(c, clock, random, org, event_type, std::move(data));
   if (!event_id) return std::move(event_id).error();
   EmittedEvent out{*event_id, {core::new_uuid(random)}};
@@ -127,14 +140,17 @@ core::Result<bool> finish_attempt(store::Connection& c, core::Random& random, co
                                                                   : "failed";
   std::optional<std::int64_t> response_status;
   if (outcome.response_status) response_status = *outcome.response_status;
+  const std::string attempt_id = core::new_uuid(random);
   auto attempt = c.execute(
       "INSERT INTO webhook_attempts (id, org_id, endpoint_id, delivery_id, event_id, event_type, attempt, outcome, "
       "response_status, latency_ms, error_class, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-      {core::new_uuid(random), job.org.value, job.endpoint_id, job.delivery_id, job.event_id, job.event_type,
+      {attempt_id, job.org.value, job.endpoint_id, job.delivery_id, job.event_id, job.event_type,
        job.attempts_before + 1, outcome_name, response_status, outcome.latency_ms, last_error, now_ms});
   if (!attempt) return std::move(attempt).error();
 
-  // Endpoint health.
+  // Endpoint health. A job dropped because the endpoint is disabled says
+  // nothing about the receiver.
+  if (outcome.error_class == "endpoint_disabled") return true;
   if (outcome.status == Status::succeeded) {
     auto r = c.execute("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL",
                        {job.endpoint_id});
@@ -148,13 +164,16 @@ core::Result<bool> finish_attempt(store::Connection& c, core::Random& random, co
   if (outcome.disable_endpoint)
     reason = "The endpoint answered 410 Gone.";
   else
-    reason = "Deliveries failed continuously for " + std::to_string(disable_after.count() / 3600000) + " hours.";
+    reason = "Deliveries failed continuously for " + describe(disable_after) + ".";
   auto disabled = c.execute(
       "UPDATE webhook_endpoints SET is_enabled = 0, disabled_reason = $2, updated_at = $3 "
       "WHERE id = $1 AND is_enabled = 1 AND ($4 = 1 OR failing_since <= $5)",
       {job.endpoint_id, reason, now_ms, outcome.disable_endpoint, now_ms - disable_after.count()});
   if (!disabled) return std::move(disabled).error();
   if (*disabled > 0) {
+    // This attempt will not be retried after all.
+    auto final = c.execute("UPDATE webhook_attempts SET outcome = 'failed' WHERE id = $1", {attempt_id});
+    if (!final) return std::move(final).error();
     // A disabled endpoint gets nothing more until it is enabled again.
     auto canceled = c.execute(
         "UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint_disabled', updated_at = $2 "

@@ -57,19 +57,21 @@ AttemptVerdict RetryPolicy::judge(const net::OutboundResult& result, int attempt
   }
   v.kind = AttemptVerdict::Kind::retry;
   v.delay = jitter(schedule_[static_cast<std::size_t>(attempt - 1)], random);
-  if (retry_after && *retry_after > v.delay) v.delay = std::min(*retry_after, kMaxRetryAfter);
+  if (retry_after) v.delay = std::max(v.delay, std::min(*retry_after, kMaxRetryAfter));
   return v;
 }
 
 std::optional<std::vector<milliseconds>> parse_retry_schedule(std::string_view text) {
   std::vector<milliseconds> out;
+  if (text.ends_with(',')) return std::nullopt;
   while (!text.empty()) {
     const auto comma = text.find(',');
     const std::string item(text.substr(0, comma));
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     double seconds = 0;
     const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), seconds);
-    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || seconds < 0 || seconds > 7 * 86400)
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size() ||
+        !(seconds >= 0 && seconds <= 7 * 86400))
       return std::nullopt;
     out.emplace_back(static_cast<std::int64_t>(seconds * 1000));
   }
@@ -81,7 +83,7 @@ std::optional<milliseconds> parse_retry_after(std::string_view value) {
   std::int64_t seconds = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
   if (value.empty() || ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
-  return milliseconds(seconds * 1000);
+  return seconds > milliseconds::max().count() / 1000 ? milliseconds::max() : milliseconds(seconds * 1000);
 }
 
 }  // namespace postfuze::webhooks

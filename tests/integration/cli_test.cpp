@@ -56,7 +56,7 @@ TEST_P(Cli, UsageErrorsExitWithTwo) {
 TEST_P(Cli, MigrateIsIdempotent) {
   const auto first = run_postfuze({"migrate"}, env());
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_NE(first.err.find("applied 1 migration"), std::string::npos) << first.err;
+  EXPECT_TRUE(std::regex_search(first.err, std::regex("applied [1-9][0-9]* migration"))) << first.err;
   const auto second = run_postfuze({"migrate"}, env());
   ASSERT_EQ(second.exit_code, 0);
   EXPECT_NE(second.err.find("applied 0 migration"), std::string::npos) << second.err;

@@ -5,6 +5,12 @@
 
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
 #include "support/server_fixture.hpp"
 
 namespace postfuze::test {
@@ -132,6 +138,38 @@ TEST_P(HttpCore, SigtermWithAnIdleConnectionOpenExitsCleanly) {
   EXPECT_EQ(conn.request(verb::get, "/api/v1/health").status, 200);
   EXPECT_EQ(server_->stop(SIGTERM, std::chrono::milliseconds(5000)), 0);
   EXPECT_NE(server_->log_text().find("\"msg\":\"stopped\""), std::string::npos);
+}
+
+TEST_P(HttpCore, SigtermLetsARequestInFlightFinish) {
+  // Half a request is on the wire when SIGTERM arrives; the rest follows. The
+  // server must answer it, close that connection, and then exit cleanly.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  const std::string body = R"({"name":"in flight"})";
+  const std::string head = "POST /api/v1/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key_ +
+                           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\n\r\n";
+  // One whole request first, so the server has surely accepted this connection.
+  boost::asio::write(socket, boost::asio::buffer(std::string("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response<boost::beast::http::string_body> health;
+  boost::beast::http::read(socket, buffer, health);
+  ASSERT_EQ(health.result_int(), 200);
+  boost::asio::write(socket, boost::asio::buffer(head + body.substr(0, 5)));
+  ::kill(server_->pid(), SIGTERM);
+  ASSERT_TRUE(wait_until([&] { return server_->log_text().find("\"msg\":\"shutting down\"") != std::string::npos; }));
+  boost::asio::write(socket, boost::asio::buffer(body.substr(5)));
+  std::string response;
+  boost::system::error_code ec;
+  for (char buf[4096];;) {
+    const auto n = socket.read_some(boost::asio::buffer(buf), ec);
+    if (ec) break;
+    response.append(buf, n);
+  }
+  EXPECT_NE(response.find("HTTP/1.1 201"), std::string::npos) << response;
+  EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+  EXPECT_EQ(server_->stop(0, std::chrono::milliseconds(5000)), 0);  // already told: just wait for the exit
 }
 
 TEST_P(HttpCore, AccessLogHasOneLinePerRequestAndNoSecretsOrQuery) {

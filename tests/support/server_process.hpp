@@ -45,7 +45,7 @@ class ServerProcess {
   std::string stdout_text() const;
   std::string log_text() const;  // stderr: the JSON log
 
-  // Sends `sig` and waits up to `wait` for exit; returns the exit status
+  // Sends `sig` (0: none) and waits up to `wait` for exit; returns the exit status
   // (or 128+signal). Returns -1 if it did not exit in time (then SIGKILLs it).
   int stop(int sig = 15, std::chrono::milliseconds wait = std::chrono::milliseconds(20000));
   bool running() const { return pid_ > 0; }
