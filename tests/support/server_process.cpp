@@ -100,6 +100,7 @@ ServerProcess::ServerProcess(const std::string& database_url, const Env& extra_e
                dir_.file("stderr.txt"));
   const std::regex listening(R"re("msg":"listening".*"port":([0-9]+))re");
   std::smatch m;
+  std::string log;  // outlives the loop: m points into it
   const bool up = wait_until(
       [&] {
         int status;
@@ -107,14 +108,13 @@ ServerProcess::ServerProcess(const std::string& database_url, const Env& extra_e
           pid_ = -1;
           return true;
         }
-        const std::string log = log_text();
+        log = log_text();
         return std::regex_search(log, m, listening);
       },
       std::chrono::milliseconds(30000));
   if (!up || pid_ < 0) {
-    const std::string log = log_text();
     if (pid_ > 0) stop(SIGKILL);
-    throw std::runtime_error("server did not start:\n" + log + stdout_text());
+    throw std::runtime_error("server did not start:\n" + log_text() + stdout_text());
   }
   port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
   const std::regex key(R"(sk_live_[A-Za-z0-9_-]{43})");
