@@ -249,9 +249,17 @@ class Call {
       if (request_.method == bhttp::verb::head) parser.skip(true);  // no body follows, whatever the headers say
       auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
       if (timed_out_) co_return OutboundResult{};
-      if (rec == bhttp::error::body_limit)
-        co_return failure(FailureClass::response_too_large,
-                          "response body exceeds " + std::to_string(request_.max_response_bytes) + " bytes");
+      if (rec == bhttp::error::body_limit) {
+        // The status and headers did arrive: keep them (the body is dropped),
+        // so a caller that only needs the status can still use it.
+        auto r = failure(FailureClass::response_too_large,
+                         "response body exceeds " + std::to_string(request_.max_response_bytes) + " bytes");
+        if (parser.is_header_done()) {
+          parser.get().body().clear();
+          r.response = to_response(parser.release());
+        }
+        co_return r;
+      }
       if (rec == bhttp::error::header_limit)
         co_return failure(FailureClass::protocol, "response header exceeds " + std::to_string(kHeaderLimit) + " bytes");
       // A TLS peer that closes without close_notify mid-body reports

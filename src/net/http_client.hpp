@@ -72,7 +72,9 @@ enum class FailureClass {
 std::string_view to_string(FailureClass f);
 
 struct OutboundResult {
-  std::optional<OutboundResponse> response;  // set when an HTTP response arrived (any status)
+  // Set when an HTTP response arrived (any status). Also set, with an empty
+  // body, alongside failure == response_too_large: the status is known.
+  std::optional<OutboundResponse> response;
   std::optional<FailureClass> failure;       // set otherwise
   std::string detail;                        // for logs; never contains the request body or headers
   std::chrono::milliseconds elapsed{0};

@@ -174,7 +174,24 @@ core::Result<bool> finish_attempt(store::Connection& c, core::Random& random, co
     // This attempt will not be retried after all.
     auto final = c.execute("UPDATE webhook_attempts SET outcome = 'failed' WHERE id = $1", {attempt_id});
     if (!final) return std::move(final).error();
-    // A disabled endpoint gets nothing more until it is enabled again.
+    // A disabled endpoint gets nothing more until it is enabled again. Each
+    // job ended here gets a closing line in the attempt log, so the log shows
+    // how it ended.
+    auto waiting = c.query(
+        "SELECT d.id, d.event_id, ev.type, d.attempt_count FROM webhook_deliveries d "
+        "JOIN webhook_events ev ON ev.id = d.event_id "
+        "WHERE d.endpoint_id = $1 AND d.status = 'pending' AND d.lease_owner IS NULL AND d.id <> $2",
+        {job.endpoint_id, job.delivery_id});
+    if (!waiting) return std::move(waiting).error();
+    for (const auto& w : *waiting) {
+      auto ended = c.execute(
+          "INSERT INTO webhook_attempts (id, org_id, endpoint_id, delivery_id, event_id, event_type, attempt, "
+          "outcome, response_status, latency_ms, error_class, created_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', NULL, 0, 'endpoint_disabled', $8)",
+          {core::new_uuid(random), job.org.value, job.endpoint_id, w.text(0), w.text(1), w.text(2),
+           w.integer(3) + 1, now_ms});
+      if (!ended) return std::move(ended).error();
+    }
     auto canceled = c.execute(
         "UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint_disabled', updated_at = $2 "
         "WHERE endpoint_id = $1 AND status = 'pending' AND lease_owner IS NULL",

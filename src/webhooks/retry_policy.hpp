@@ -1,5 +1,5 @@
 // RetryPolicy: what one delivery attempt's outcome means (docs/webhooks.md).
-// Success is any 2xx. Network errors, timeouts, 408, 429 and 5xx are retried
+// Success is any 2xx, whatever the size of the body (it is not read past the cap). Network errors, timeouts, 408, 429 and 5xx are retried
 // on the schedule (delays measured from the attempt that failed), with ±10%
 // jitter, and later when the receiver's Retry-After asks for more; 410 Gone
 // ends the delivery and disables the endpoint; any other status (3xx
