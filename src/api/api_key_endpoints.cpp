@@ -81,11 +81,8 @@ Awaitable list_keys(Call& call) {
   });
   if (!s) co_return std::move(s).error();
   const auto now = call.ctx.clock.now();
-  boost::json::array items;
-  for (const auto& k : page.items) items.push_back(to_json(k, now));
-  std::optional<store::KeysetPosition> last;
-  if (page.has_more) last = store::KeysetPosition{core::to_unix_ms(page.items.back().created_at), page.items.back().id};
-  co_return http::json_response(status::ok, page_body(std::move(items), last, call.ctx.cursors, "api-keys"));
+  co_return page_response(
+      page, [now](const orgs::ApiKey& k) { return to_json(k, now); }, call.ctx.cursors, "api-keys");
 }
 
 Awaitable create_key(Call& call) {

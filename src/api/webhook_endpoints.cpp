@@ -48,6 +48,22 @@ boost::json::object to_json(const Endpoint& e) {
           {"updated_at", core::format_timestamp(e.updated_at)}};
 }
 
+boost::json::object attempt_json(const webhooks::AttemptRow& a) {
+  boost::json::value response_status = nullptr, error_class = nullptr;
+  if (a.response_status) response_status = *a.response_status;
+  if (a.error_class) error_class = boost::json::string(*a.error_class);
+  return {{"id", a.id},
+          {"delivery_id", a.delivery_id},
+          {"event_id", a.event_id},
+          {"event_type", a.event_type},
+          {"attempt", a.attempt},
+          {"outcome", a.outcome},
+          {"response_status", response_status},
+          {"latency_ms", a.latency_ms},
+          {"error_class", error_class},
+          {"created_at", core::format_timestamp(a.created_at)}};
+}
+
 // Validates an event list: 1–10 known names, duplicates dropped.
 std::optional<std::vector<std::string>> read_events(BodyReader& in, bool required) {
   auto names = in.strings("events", 32, required);
@@ -132,11 +148,7 @@ Awaitable list_webhooks(Call& call) {
     return core::Ok{};
   });
   if (!s) co_return std::move(s).error();
-  boost::json::array items;
-  for (const auto& e : page.items) items.push_back(to_json(e));
-  std::optional<store::KeysetPosition> last;
-  if (page.has_more) last = store::KeysetPosition{core::to_unix_ms(page.items.back().created_at), page.items.back().id};
-  co_return http::json_response(status::ok, page_body(std::move(items), last, call.ctx.cursors, "webhooks"));
+  co_return page_response(page, to_json, call.ctx.cursors, "webhooks");
 }
 
 Awaitable get_webhook(Call& call) {
@@ -256,25 +268,7 @@ Awaitable list_deliveries(Call& call) {
     return core::Ok{};
   });
   if (!s) co_return std::move(s).error();
-  boost::json::array items;
-  for (const auto& a : page.items) {
-    boost::json::value response_status = nullptr, error_class = nullptr;
-    if (a.response_status) response_status = *a.response_status;
-    if (a.error_class) error_class = boost::json::string(*a.error_class);
-    items.push_back({{"id", a.id},
-                     {"delivery_id", a.delivery_id},
-                     {"event_id", a.event_id},
-                     {"event_type", a.event_type},
-                     {"attempt", a.attempt},
-                     {"outcome", a.outcome},
-                     {"response_status", response_status},
-                     {"latency_ms", a.latency_ms},
-                     {"error_class", error_class},
-                     {"created_at", core::format_timestamp(a.created_at)}});
-  }
-  std::optional<store::KeysetPosition> last;
-  if (page.has_more) last = store::KeysetPosition{core::to_unix_ms(page.items.back().created_at), page.items.back().id};
-  co_return http::json_response(status::ok, page_body(std::move(items), last, call.ctx.cursors, filters));
+  co_return page_response(page, attempt_json, call.ctx.cursors, filters);
 }
 
 Awaitable resend(Call& call) {

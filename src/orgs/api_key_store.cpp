@@ -1,6 +1,7 @@
 #include "orgs/api_key_store.hpp"
 
-#include <sstream>
+#include "store/word_list.hpp"
+
 
 namespace postfuze::orgs {
 
@@ -9,22 +10,6 @@ namespace {
 constexpr std::string_view kColumns =
     "id, org_id, name, prefix, mode, scopes, created_at, expires_at, revoked_at";
 
-std::string join_scopes(const std::vector<std::string>& scopes) {
-  std::string out;
-  for (const auto& s : scopes) {
-    if (!out.empty()) out.push_back(' ');
-    out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> split_scopes(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string s; in >> s;) out.push_back(s);
-  return out;
-}
-
 ApiKey from_row(const store::Row& r) {
   ApiKey k;
   k.id = r.text(0);
@@ -32,7 +17,7 @@ ApiKey from_row(const store::Row& r) {
   k.name = r.text(2);
   k.prefix = r.text(3);
   k.mode = parse_key_mode(r.text(4)).value_or(KeyMode::test);
-  k.scopes = split_scopes(r.text(5));
+  k.scopes = store::split_words(r.text(5));
   k.created_at = core::from_unix_ms(r.integer(6));
   if (auto v = r.optional_integer(7)) k.expires_at = core::from_unix_ms(*v);
   if (auto v = r.optional_integer(8)) k.revoked_at = core::from_unix_ms(*v);
@@ -56,7 +41,7 @@ core::Status insert_api_key(store::Connection& c, const ApiKey& key, std::string
   auto r = c.execute(
       "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, mode, scopes, created_at, expires_at, revoked_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-      {key.id, key.org.value, key.name, key.prefix, key_hash, to_string(key.mode), join_scopes(key.scopes),
+      {key.id, key.org.value, key.name, key.prefix, key_hash, to_string(key.mode), store::join_words(key.scopes),
        core::to_unix_ms(key.created_at), opt_ms(key.expires_at), opt_ms(key.revoked_at)});
   if (!r) return std::move(r).error();
   return core::Ok{};
@@ -82,22 +67,10 @@ core::Result<std::optional<ApiKey>> find_api_key(store::Connection& c, const cor
 
 core::Result<ApiKeyPage> list_api_keys(store::Connection& c, const core::OrgId& org,
                                        const std::optional<KeysetPosition>& after, int limit) {
-  // Fetch one extra row to learn whether another page exists.
-  auto rows = after ? c.query("SELECT " + std::string(kColumns) +
-                                  " FROM api_keys WHERE org_id = $1 AND (created_at < $2 OR (created_at = $2 AND "
-                                  "id < $3)) ORDER BY created_at DESC, id DESC LIMIT $4",
-                              {org.value, after->created_at_ms, after->id, limit + 1})
-                    : c.query("SELECT " + std::string(kColumns) +
-                                  " FROM api_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-                              {org.value, limit + 1});
+  auto rows = store::keyset_query(c, "SELECT " + std::string(kColumns) + " FROM api_keys WHERE org_id = $1",
+                                  {org.value}, after, limit);
   if (!rows) return std::move(rows).error();
-  ApiKeyPage page;
-  for (const auto& r : *rows) page.items.push_back(from_row(r));
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.pop_back();
-    page.has_more = true;
-  }
-  return page;
+  return store::to_page<ApiKey>(*rows, limit, from_row);
 }
 
 core::Result<bool> revoke_api_key(store::Connection& c, const core::OrgId& org, std::string_view id,

@@ -15,10 +15,7 @@ namespace postfuze::orgs {
 
 using store::KeysetPosition;
 
-struct ApiKeyPage {
-  std::vector<ApiKey> items;
-  bool has_more = false;
-};
+using ApiKeyPage = store::Page<ApiKey>;
 
 struct NewApiKey {
   std::string name;

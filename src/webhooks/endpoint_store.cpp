@@ -1,7 +1,8 @@
 #include "webhooks/endpoint_store.hpp"
 
+#include "store/word_list.hpp"
+
 #include <algorithm>
-#include <sstream>
 
 namespace postfuze::webhooks {
 
@@ -10,19 +11,6 @@ namespace {
 constexpr std::string_view kColumns =
     "id, org_id, url, description, events, is_enabled, disabled_reason, secret, previous_secret, "
     "previous_secret_expires_at, failing_since, created_at, updated_at";
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : " ") + s;
-  return out;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string s; in >> s;) out.push_back(s);
-  return out;
-}
 
 std::optional<core::TimePoint> opt_time(const store::Row& r, std::size_t i) {
   if (auto v = r.optional_integer(i)) return core::from_unix_ms(*v);
@@ -40,7 +28,7 @@ Endpoint from_row(const store::Row& r) {
   e.org = core::OrgId{r.text(1)};
   e.url = r.text(2);
   e.description = r.text(3);
-  e.events = split(r.text(4));
+  e.events = store::split_words(r.text(4));
   e.is_enabled = r.boolean(5);
   e.disabled_reason = r.optional_text(6);
   e.secret = core::Sealed::from_storage(r.text(7));
@@ -70,7 +58,7 @@ std::string secret_aad(const core::OrgId& org, std::string_view endpoint_id) {
 core::Status insert_endpoint(store::Connection& c, const Endpoint& e) {
   auto r = c.execute("INSERT INTO webhook_endpoints (" + std::string(kColumns) +
                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                     {e.id, e.org.value, e.url, e.description, join(e.events), e.is_enabled, e.disabled_reason,
+                     {e.id, e.org.value, e.url, e.description, store::join_words(e.events), e.is_enabled, e.disabled_reason,
                       e.secret.text(), opt_sealed(e.previous_secret), opt_ms(e.previous_secret_expires_at),
                       opt_ms(e.failing_since), core::to_unix_ms(e.created_at), core::to_unix_ms(e.updated_at)});
   if (!r) return std::move(r).error();
@@ -88,19 +76,11 @@ core::Result<std::optional<Endpoint>> find_endpoint(store::Connection& c, const 
 
 core::Result<EndpointPage> list_endpoints(store::Connection& c, const core::OrgId& org,
                                           const std::optional<store::KeysetPosition>& after, int limit) {
-  const std::string base = "SELECT " + std::string(kColumns) + " FROM webhook_endpoints WHERE org_id = $1 AND deleted_at IS NULL";
-  auto rows = after ? c.query(base + " AND (created_at < $2 OR (created_at = $2 AND id < $3)) "
-                                     "ORDER BY created_at DESC, id DESC LIMIT $4",
-                              {org.value, after->created_at_ms, after->id, limit + 1})
-                    : c.query(base + " ORDER BY created_at DESC, id DESC LIMIT $2", {org.value, limit + 1});
+  auto rows = store::keyset_query(
+      c, "SELECT " + std::string(kColumns) + " FROM webhook_endpoints WHERE org_id = $1 AND deleted_at IS NULL",
+      {org.value}, after, limit);
   if (!rows) return std::move(rows).error();
-  EndpointPage page;
-  for (const auto& r : *rows) page.items.push_back(from_row(r));
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.pop_back();
-    page.has_more = true;
-  }
-  return page;
+  return store::to_page<Endpoint>(*rows, limit, from_row);
 }
 
 core::Status update_endpoint(store::Connection& c, const Endpoint& e) {
@@ -108,7 +88,7 @@ core::Status update_endpoint(store::Connection& c, const Endpoint& e) {
       "UPDATE webhook_endpoints SET url = $3, description = $4, events = $5, is_enabled = $6, disabled_reason = $7, "
       "secret = $8, previous_secret = $9, previous_secret_expires_at = $10, failing_since = $11, updated_at = $12 "
       "WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
-      {e.org.value, e.id, e.url, e.description, join(e.events), e.is_enabled, e.disabled_reason, e.secret.text(),
+      {e.org.value, e.id, e.url, e.description, store::join_words(e.events), e.is_enabled, e.disabled_reason, e.secret.text(),
        opt_sealed(e.previous_secret), opt_ms(e.previous_secret_expires_at), opt_ms(e.failing_since),
        core::to_unix_ms(e.updated_at)});
   if (!r) return std::move(r).error();

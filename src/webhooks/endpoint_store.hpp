@@ -35,10 +35,7 @@ struct Endpoint {
   bool subscribes_to(std::string_view event_type) const;
 };
 
-struct EndpointPage {
-  std::vector<Endpoint> items;
-  bool has_more = false;
-};
+using EndpointPage = store::Page<Endpoint>;
 
 // The associated data every endpoint secret is sealed under.
 std::string secret_aad(const core::OrgId& org, std::string_view endpoint_id);

@@ -203,24 +203,18 @@ core::Result<bool> finish_attempt(store::Connection& c, core::Random& random, co
 
 core::Result<AttemptPage> list_attempts(store::Connection& c, const core::OrgId& org, std::string_view endpoint_id,
                                         const std::optional<store::KeysetPosition>& after, int limit) {
-  const std::string base =
+  auto rows = store::keyset_query(
+      c,
       "SELECT id, delivery_id, event_id, event_type, attempt, outcome, response_status, latency_ms, error_class, "
-      "created_at FROM webhook_attempts WHERE org_id = $1 AND endpoint_id = $2";
-  auto rows = after ? c.query(base + " AND (created_at < $3 OR (created_at = $3 AND id < $4)) "
-                                     "ORDER BY created_at DESC, id DESC LIMIT $5",
-                              {org.value, endpoint_id, after->created_at_ms, after->id, limit + 1})
-                    : c.query(base + " ORDER BY created_at DESC, id DESC LIMIT $3", {org.value, endpoint_id, limit + 1});
+      "created_at FROM webhook_attempts WHERE org_id = $1 AND endpoint_id = $2",
+      {org.value, endpoint_id}, after, limit);
   if (!rows) return std::move(rows).error();
-  AttemptPage page;
-  for (const auto& r : *rows) {
-    page.items.push_back({r.text(0), r.text(1), r.text(2), r.text(3), static_cast<int>(r.integer(4)), r.text(5),
-                          r.optional_integer(6), r.integer(7), r.optional_text(8), core::from_unix_ms(r.integer(9))});
-  }
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.pop_back();
-    page.has_more = true;
-  }
-  return page;
+  return store::to_page<AttemptRow>(*rows, limit, [](const store::Row& r) {
+    return AttemptRow{r.text(0),   r.text(1),          r.text(2),
+                      r.text(3),   static_cast<int>(r.integer(4)), r.text(5),
+                      r.optional_integer(6), r.integer(7), r.optional_text(8),
+                      core::from_unix_ms(r.integer(9))};
+  });
 }
 
 core::Status resend_delivery(store::Connection& c, const core::OrgId& org, std::string_view endpoint_id,

@@ -95,10 +95,7 @@ struct AttemptRow {
   core::TimePoint created_at;
 };
 
-struct AttemptPage {
-  std::vector<AttemptRow> items;
-  bool has_more = false;
-};
+using AttemptPage = store::Page<AttemptRow>;
 
 core::Result<AttemptPage> list_attempts(store::Connection& c, const core::OrgId& org, std::string_view endpoint_id,
                                         const std::optional<store::KeysetPosition>& after, int limit);
