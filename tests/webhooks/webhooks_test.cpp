@@ -4,9 +4,12 @@
 // Deliveries: delivery_test.cpp; kill -9: crash_test.cpp.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <tuple>
 
+#include "store/database.hpp"
 #include "webhook_fixture.hpp"
 
 namespace postfuze::test {
@@ -261,6 +264,46 @@ TEST_P(WebhookApi, MetadataAddressesAreRefusedEvenWhenPrivateOnesAreAllowed) {
     EXPECT_EQ(error_code_of(r, "url"), "forbidden_destination") << url;
   }
   EXPECT_EQ(list_size(), 0u);
+}
+
+TEST_P(WebhookApi, SigningSecretsNeverReachTheLogOrTheDatabaseInPlaintext) {
+  const auto r = wh(verb::post, "", create_body(kNowhere, kSecretA));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = str(r.json().as_object(), "id");
+  const auto rotated = wh(verb::post, "/" + id + "/rotate-secret", "{}");
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  const std::string generated = str(rotated.json().as_object(), "signing_secret");
+  ASSERT_EQ(wh(verb::post, "/" + id + "/test").status, 202);
+  // The base64 part is what a leak would show, with or without the prefix.
+  const std::vector<std::string> secrets{kSecretA.substr(6), generated.substr(6)};
+
+  for (const auto& secret : secrets) EXPECT_EQ(server_->log_text().find(secret), std::string::npos);
+
+  auto db = store::open_database(db_->url());
+  ASSERT_TRUE(db) << db.error().internal;
+  for (const char* table : {"webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts"}) {
+    auto s = (*db)->with_connection([&](store::Connection& c) -> core::Status {
+      auto rows = c.query(std::string("SELECT * FROM ") + table);
+      if (!rows) return std::move(rows).error();
+      for (const auto& row : *rows)
+        for (std::size_t i = 0; i < row.size(); ++i)
+          for (const auto& secret : secrets)
+            if (!row.is_null(i)) {
+              EXPECT_EQ(row.text(i).find(secret), std::string::npos) << table;
+            }
+      return core::Ok{};
+    });
+    EXPECT_TRUE(s) << s.error().internal;
+  }
+  if (GetParam() == "sqlite") {
+    // Every byte SQLite wrote, the write-ahead log included.
+    const std::string file = db_->url().substr(std::string("sqlite:").size());
+    for (const auto& path : {file, file + "-wal"}) {
+      std::ifstream in(path, std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      for (const auto& secret : secrets) EXPECT_EQ(bytes.find(secret), std::string::npos) << path;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebhookApi, testing::ValuesIn(store_backends()), BackendParamName());
