@@ -22,6 +22,12 @@ const std::vector<BucketRule>& default_bucket_rules() {
   return rules;
 }
 
+std::vector<BucketRule> scaled_bucket_rules(int multiplier) {
+  auto rules = default_bucket_rules();
+  for (auto& r : rules) r.limit *= multiplier;
+  return rules;
+}
+
 RateLimiter::RateLimiter(const core::Clock& clock, std::vector<BucketRule> rules, std::chrono::seconds window)
     : clock_(clock), rules_(std::move(rules)), window_ms_(window.count() * 1000) {}
 

@@ -30,6 +30,9 @@ struct BucketRule {
 };
 
 const std::vector<BucketRule>& default_bucket_rules();
+// The contract's rules with every limit multiplied (POSTFUZE_RATE_LIMIT_MULTIPLIER):
+// operators of larger installations raise all buckets in proportion.
+std::vector<BucketRule> scaled_bucket_rules(int multiplier);
 
 struct RateDecision {
   bool allowed = true;

@@ -2,6 +2,7 @@
 
 #include "api/api_key_endpoints.hpp"
 #include "api/health_endpoint.hpp"
+#include "api/social_network_endpoints.hpp"
 #include "api/webhook_endpoints.hpp"
 
 namespace postfuze::api {
@@ -10,6 +11,7 @@ void mount_all(http::Router& router, ApiContext& ctx) {
   mount_health(router, ctx);
   mount_api_keys(router, ctx);
   mount_webhooks(router, ctx);
+  mount_social_networks(router, ctx);
 }
 
 }  // namespace postfuze::api

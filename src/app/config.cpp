@@ -65,6 +65,8 @@ const std::vector<ConfigVariable>& config_variables() {
       {"POSTFUZE_SHUTDOWN_GRACE_MS", "--shutdown-grace-ms", "time in-flight requests get on SIGTERM", "10000"},
       {"POSTFUZE_THREADS", "--threads", "I/O threads", "one per core"},
       {"POSTFUZE_DB_POOL_SIZE", "--db-pool-size", "database connections and blocking threads", "8"},
+      {"POSTFUZE_RATE_LIMIT_MULTIPLIER", "--rate-limit-multiplier",
+       "multiplies every per-organisation rate limit (600/min global, …)", "1"},
       {"POSTFUZE_ALLOW_PRIVATE_WEBHOOKS", "--allow-private-webhooks",
        "true lets webhook URLs reach loopback and private addresses (development, tests)", "false"},
       {"POSTFUZE_CA_FILE", "--ca-file", "PEM trust anchors for outbound HTTPS instead of the system store",
@@ -209,7 +211,8 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
                  number("POSTFUZE_IDLE_TIMEOUT_MS", 100LL, 3600000LL, idle),
                  number("POSTFUZE_SHUTDOWN_GRACE_MS", 0LL, 600000LL, grace),
                  number("POSTFUZE_THREADS", 1LL, 256LL, c.threads),
-                 number("POSTFUZE_DB_POOL_SIZE", 1LL, 256LL, c.db_pool_size)})
+                 number("POSTFUZE_DB_POOL_SIZE", 1LL, 256LL, c.db_pool_size),
+                 number("POSTFUZE_RATE_LIMIT_MULTIPLIER", 1LL, 1000000LL, c.rate_limit_multiplier)})
     if (!s) return std::move(s).error();
   if (auto v = get("POSTFUZE_ALLOW_PRIVATE_WEBHOOKS")) {
     if (*v != "true" && *v != "false")

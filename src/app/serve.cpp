@@ -80,7 +80,7 @@ int serve(const Config& config) {
 
   boost::asio::io_context io(config.threads);
   boost::asio::thread_pool blocking(static_cast<std::size_t>(config.db_pool_size));
-  api::RateLimiter limiter(clock, api::default_bucket_rules());
+  api::RateLimiter limiter(clock, api::scaled_bucket_rules(config.rate_limit_multiplier));
   api::CursorCodec cursors(ring->derive("api.cursor"));
   net::HttpClient outbound(io.get_executor(), clock,
                            {"PostFuze-Server/1.0 (+webhooks)", config.allow_private_webhooks, config.ca_file});

@@ -41,7 +41,10 @@ std::optional<std::string> RedirectAllowList::check(std::string_view uri) const 
       !std::all_of(host.begin(), host.end(), plain_host_char))
     return std::nullopt;
   // The path must start at the root ("https://a.com" or "https://a.com/x"), never "//".
-  if (u.encoded_path().starts_with("//")) return std::nullopt;
+  // Boost 1.81 also accepts a path-abempty that lacks its leading '/' after a
+  // port: "https://a.com:443.evil.com" parses as port 443, path ".evil.com".
+  const std::string_view path = u.encoded_path();
+  if ((!path.empty() && path.front() != '/') || path.starts_with("//")) return std::nullopt;
 
   std::string lowered_host(host);
   std::transform(lowered_host.begin(), lowered_host.end(), lowered_host.begin(),

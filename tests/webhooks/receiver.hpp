@@ -9,6 +9,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -100,6 +101,8 @@ class Receiver {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("receiver: fork failed");
     if (pid_ == 0) {
+      // If the test process dies (a crash, an abort), take this child with it.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       ::dup2(fds[1], 1);
       ::dup2(err, 2);
