@@ -1,0 +1,99 @@
+// ProviderSpec: everything PostFuze knows about one platform's connect flow,
+// as read from the provider catalogue (src/providers/providers.json, see catalog.hpp).
+// Every field is resolved when the catalogue is loaded — defaults applied,
+// "{api_version}" substituted, enums parsed — so call sites read values and
+// never decide a default themselves. Platform differences belong here, not in
+// branches on the platform name (tools/check_style.sh refuses those).
+// Plain immutable data once loaded: safe to share between threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace postfuze::providers {
+
+// How a customer connects an account: an OAuth 2.0 authorization-code flow,
+// or an identifier plus an app password (Bluesky).
+enum class AuthKind { oauth2, app_password };
+
+// PKCE (RFC 7636) on the authorize request and code exchange: none, or S256.
+enum class Pkce { none, s256 };
+
+// Where the client credentials go on the token endpoint: an HTTP Basic
+// Authorization header, or client id/secret as form (or query) parameters.
+enum class ClientAuth { basic, body };
+
+// What the user picks among the accounts reachable through one login.
+enum class SubAccountKind { page, organization, location, channel, business_account };
+
+std::string_view to_string(AuthKind kind);
+std::string_view to_string(Pkce pkce);
+std::string_view to_string(ClientAuth auth);
+std::string_view to_string(SubAccountKind kind);
+
+// The OAuth 2.0 half of a spec; present exactly when auth == oauth2.
+struct OAuthSpec {
+  std::string authorize_url;  // absolute URL, "{api_version}" already substituted
+  std::string token_url;      // absolute URL
+  Pkce pkce = Pkce::none;
+  ClientAuth client_auth = ClientAuth::body;
+  std::string client_id_param = "client_id";  // TikTok: "client_key"
+  std::string scope_separator = " ";          // " " or ","
+  std::vector<std::string> default_scopes;    // in catalogue order, never empty
+  // Extra query parameters for the authorize URL, in catalogue order
+  // (e.g. Google's access_type=offline, prompt=consent).
+  std::vector<std::pair<std::string, std::string>> extra_authorize_params;
+
+  // default_scopes joined with scope_separator, ready for the `scope` parameter.
+  std::string joined_default_scopes() const;
+};
+
+struct RefreshPolicy {
+  bool supported = false;  // the platform has a way to renew the token without the user
+  bool rotates = false;    // each renewal replaces the refresh credential (store the new one)
+};
+
+// The call that tells who connected. `path` is either "/..." relative to
+// api_base_url or an absolute https URL; it may hold caller-filled
+// placeholders such as "{did}". The other fields are dotted JSON paths into
+// the response ("data.user.open_id", "items.0.id": a numeric segment indexes
+// an array); an empty path means the platform does not report that field.
+struct IdentitySpec {
+  std::string path;
+  std::string id;  // never empty
+  std::string username;
+  std::string name;
+  std::string picture;
+};
+
+// How to list the accounts the login can act for. Entries of `list` whose
+// `id` path is missing are skipped (e.g. Facebook Pages without a linked
+// Instagram account).
+struct SubAccountSpec {
+  SubAccountKind kind = SubAccountKind::page;
+  std::string path;  // as IdentitySpec::path
+  std::string list;  // dotted path to the array in the response
+  std::string id;    // dotted path inside one entry, never empty
+  std::string name;  // dotted path inside one entry, never empty
+};
+
+struct ProviderSpec {
+  std::string platform;  // the platform id, e.g. "x", "google_business"
+  AuthKind auth = AuthKind::oauth2;
+  std::optional<OAuthSpec> oauth;  // set iff auth == oauth2
+  std::string api_base_url;        // absolute URL without trailing '/'
+  std::string api_version;         // e.g. "v22.0", "202601"; empty when unversioned
+  RefreshPolicy refresh;
+  IdentitySpec identity;
+  std::optional<SubAccountSpec> sub_accounts;  // nullopt: one account per login
+  std::vector<std::string> hooks;  // code hooks this platform needs (hooks.hpp)
+
+  // `path_or_url` made absolute: api_base_url + path when it starts with '/',
+  // unchanged otherwise.
+  std::string api_url(std::string_view path_or_url) const;
+};
+
+}  // namespace postfuze::providers
