@@ -95,7 +95,7 @@ struct Harness {
         log(clock, core::LogLevel::warn) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    db = store::open_database("sqlite:" + (dir / "bench.db").string(), {8, 5000, 5}).value();
+    db = store::open_database("sqlite:" + (dir / "bench.db").string(), {static_cast<int>(std::max(2u, std::thread::hardware_concurrency())), 5000, 5}).value();
     (void)store::migrate(*db);
     org = *orgs::ensure_organization(*db, clock, random, "bench");
     client.emplace(io.get_executor(), clock, net::HttpClientOptions{"bench", true, std::nullopt});
@@ -147,7 +147,8 @@ struct Harness {
   std::unique_ptr<store::Database> db;
   orgs::Organization org;
   asio::io_context io{2};
-  asio::thread_pool blocking{8};
+  // Sized like the server's default: one blocking thread per core, at least 2.
+  asio::thread_pool blocking{std::max(2u, std::thread::hardware_concurrency())};
   std::optional<net::HttpClient> client;
   std::optional<webhooks::Dispatcher> dispatcher;
   std::vector<std::thread> threads;

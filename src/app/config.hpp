@@ -30,7 +30,7 @@ struct Config {
   core::LogLevel log_level = core::LogLevel::info;
   http::ServerOptions server;
   int threads = 0;          // I/O threads
-  int db_pool_size = 8;     // also the number of blocking threads
+  int db_pool_size = 0;     // also the number of blocking threads; default: one per core, at least 2
   int rate_limit_multiplier = 1;  // scales every per-org rate bucket
   bool allow_private_webhooks = false;
   std::optional<std::string> ca_file;  // trust anchors for outbound HTTPS instead of the system store

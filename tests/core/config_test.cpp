@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <thread>
 #include <set>
 #include <string>
 #include <vector>
@@ -68,7 +70,7 @@ TEST(LoadConfig, HasDocumentedDefaultsForTheRemainingSettings) {
   EXPECT_EQ(c.server.read_timeout, std::chrono::milliseconds(10000));
   EXPECT_EQ(c.server.idle_timeout, std::chrono::milliseconds(60000));
   EXPECT_EQ(c.server.shutdown_grace, std::chrono::milliseconds(10000));
-  EXPECT_EQ(c.db_pool_size, 8);
+  EXPECT_EQ(c.db_pool_size, std::max(2, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))));
   EXPECT_GE(c.threads, 1);
 }
 
