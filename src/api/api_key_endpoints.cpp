@@ -1,6 +1,7 @@
 #include "api/api_key_endpoints.hpp"
 
 #include "api/body_reader.hpp"
+#include "api/json_values.hpp"
 #include "api/pagination.hpp"
 #include "core/time_format.hpp"
 #include "http/json_body.hpp"
@@ -17,11 +18,6 @@ using Awaitable = boost::asio::awaitable<core::Result<http::Response>>;
 constexpr std::size_t kMaxNameLength = 100;
 constexpr std::size_t kMaxScopes = 16;
 
-boost::json::value optional_time(const std::optional<core::TimePoint>& t) {
-  if (!t) return nullptr;
-  return boost::json::string(core::format_timestamp(*t));
-}
-
 boost::json::object to_json(const orgs::ApiKey& k, core::TimePoint now) {
   boost::json::array scopes;
   for (const auto& s : k.scopes) scopes.emplace_back(s);
@@ -33,8 +29,8 @@ boost::json::object to_json(const orgs::ApiKey& k, core::TimePoint now) {
           {"scopes", std::move(scopes)},
           {"status", state},
           {"created_at", core::format_timestamp(k.created_at)},
-          {"expires_at", optional_time(k.expires_at)},
-          {"revoked_at", optional_time(k.revoked_at)}};
+          {"expires_at", timestamp_or_null(k.expires_at)},
+          {"revoked_at", timestamp_or_null(k.revoked_at)}};
 }
 
 core::Result<orgs::NewApiKey> parse_new_key(const boost::json::object& body, const orgs::ApiKey& caller,

@@ -9,6 +9,7 @@
 #include "connect/social_network_store.hpp"
 #include "core/secret.hpp"
 #include "core/time_format.hpp"
+#include "api/json_values.hpp"
 #include "http/json_body.hpp"
 
 namespace postfuze::api {
@@ -24,20 +25,15 @@ constexpr std::string_view kScope = "accounts:write";
 constexpr std::size_t kMaxPlatformBytes = 64;
 const std::string kNotFound = "No social network with this id.";
 
-boost::json::value optional_string(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return boost::json::string(*s);
-}
-
 // The public form: never the client secret, only whether one is stored.
 boost::json::object to_json(const SocialNetwork& n) {
   boost::json::array scopes;
   for (const auto& s : n.scopes) scopes.emplace_back(s);
   return {{"id", n.id},
           {"platform", n.platform},
-          {"display_name", optional_string(n.display_name)},
-          {"client_id", optional_string(n.client_id)},
-          {"redirect_uri", optional_string(n.redirect_uri)},
+          {"display_name", string_or_null(n.display_name)},
+          {"client_id", string_or_null(n.client_id)},
+          {"redirect_uri", string_or_null(n.redirect_uri)},
           {"scopes", std::move(scopes)},
           {"extra_config", n.extra_config},
           {"is_enabled", n.is_enabled},

@@ -3,6 +3,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "api/body_reader.hpp"
+#include "api/json_values.hpp"
 #include "api/pagination.hpp"
 #include "core/time_format.hpp"
 #include "http/json_body.hpp"
@@ -26,32 +27,24 @@ constexpr std::size_t kMaxDescription = 500;
 constexpr auto kSecretOverlap = std::chrono::hours(24);
 const std::string kNotFound = "No webhook with this id.";
 
-boost::json::value optional_time(const std::optional<core::TimePoint>& t) {
-  if (!t) return nullptr;
-  return boost::json::string(core::format_timestamp(*t));
-}
-
 boost::json::object to_json(const Endpoint& e) {
   boost::json::array events;
   for (const auto& ev : e.events) events.emplace_back(ev);
-  boost::json::value reason = nullptr;
-  if (e.disabled_reason) reason = boost::json::string(*e.disabled_reason);
   return {{"id", e.id},
           {"url", e.url},
           {"description", e.description},
           {"events", std::move(events)},
           {"is_enabled", e.is_enabled},
           {"status", e.is_enabled ? "enabled" : "disabled"},
-          {"disabled_reason", std::move(reason)},
-          {"failing_since", optional_time(e.failing_since)},
+          {"disabled_reason", string_or_null(e.disabled_reason)},
+          {"failing_since", timestamp_or_null(e.failing_since)},
           {"created_at", core::format_timestamp(e.created_at)},
           {"updated_at", core::format_timestamp(e.updated_at)}};
 }
 
 boost::json::object attempt_json(const webhooks::AttemptRow& a) {
-  boost::json::value response_status = nullptr, error_class = nullptr;
+  boost::json::value response_status = nullptr;
   if (a.response_status) response_status = *a.response_status;
-  if (a.error_class) error_class = boost::json::string(*a.error_class);
   return {{"id", a.id},
           {"delivery_id", a.delivery_id},
           {"event_id", a.event_id},
@@ -60,7 +53,7 @@ boost::json::object attempt_json(const webhooks::AttemptRow& a) {
           {"outcome", a.outcome},
           {"response_status", response_status},
           {"latency_ms", a.latency_ms},
-          {"error_class", error_class},
+          {"error_class", string_or_null(a.error_class)},
           {"created_at", core::format_timestamp(a.created_at)}};
 }
 
@@ -231,7 +224,7 @@ Awaitable rotate_secret(Call& call) {
   if (!s) co_return std::move(s).error();
   co_return http::json_response(status::ok, {{"id", e->id},
                                              {"signing_secret", plaintext},
-                                             {"previous_secret_expires_at", optional_time(e->previous_secret_expires_at)}});
+                                             {"previous_secret_expires_at", timestamp_or_null(e->previous_secret_expires_at)}});
 }
 
 Awaitable send_test(Call& call) {

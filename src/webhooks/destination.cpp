@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 
 #include "net/address_policy.hpp"
+#include "net/url_rules.hpp"
 
 namespace postfuze::webhooks {
 
@@ -14,17 +15,7 @@ constexpr std::size_t kMaxUrlBytes = 2048;
 }
 
 core::Status validate_endpoint_url(std::string_view url, std::string_view field) {
-  const std::string f(field);
-  if (url.size() > kMaxUrlBytes) return core::Error::validation(f, "The URL must be at most 2048 bytes.", "too_long");
-  auto u = boost::urls::parse_absolute_uri(url);
-  if (!u) return core::Error::validation(f, "Must be an absolute http or https URL.");
-  const auto scheme = u->scheme_id();
-  if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
-    return core::Error::validation(f, "Must be an absolute http or https URL.");
-  if (u->encoded_host().empty()) return core::Error::validation(f, "The URL needs a host.");
-  if (u->has_userinfo()) return core::Error::validation(f, "Credentials in the URL are not allowed.");
-  if (u->has_fragment()) return core::Error::validation(f, "A fragment is not allowed.");
-  return core::Ok{};
+  return net::validate_http_url(url, field, kMaxUrlBytes);
 }
 
 boost::asio::awaitable<core::Status> check_destination(boost::asio::any_io_executor executor, std::string_view url,
