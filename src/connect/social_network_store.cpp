@@ -39,18 +39,13 @@ SocialNetwork from_row(const store::Row& r) {
   return n;
 }
 
-std::optional<std::string> opt_sealed(const std::optional<core::Sealed>& s) {
-  if (!s) return std::nullopt;
-  return s->text();
-}
-
 store::Params insert_params(const SocialNetwork& n) {
   return {n.id,
           n.org.value,
           n.platform,
           n.display_name,
           n.client_id,
-          opt_sealed(n.client_secret),
+          n.client_secret,
           n.redirect_uri,
           store::join_words(n.scopes),
           boost::json::serialize(n.extra_config),
@@ -113,7 +108,7 @@ core::Status update_social_network(store::Connection& c, const SocialNetwork& n)
   auto r = c.execute(
       "UPDATE social_networks SET display_name = $3, client_id = $4, client_secret = $5, redirect_uri = $6, "
       "scopes = $7, extra_config = $8, is_enabled = $9, updated_at = $10 WHERE org_id = $1 AND id = $2",
-      {n.org.value, n.id, n.display_name, n.client_id, opt_sealed(n.client_secret), n.redirect_uri,
+      {n.org.value, n.id, n.display_name, n.client_id, n.client_secret, n.redirect_uri,
        store::join_words(n.scopes), boost::json::serialize(n.extra_config), n.is_enabled,
        core::to_unix_ms(n.updated_at)});
   if (!r) return std::move(r).error();

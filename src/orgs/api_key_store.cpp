@@ -19,8 +19,8 @@ ApiKey from_row(const store::Row& r) {
   k.mode = parse_key_mode(r.text(4)).value_or(KeyMode::test);
   k.scopes = store::split_words(r.text(5));
   k.created_at = core::from_unix_ms(r.integer(6));
-  if (auto v = r.optional_integer(7)) k.expires_at = core::from_unix_ms(*v);
-  if (auto v = r.optional_integer(8)) k.revoked_at = core::from_unix_ms(*v);
+  k.expires_at = r.optional_time(7);
+  k.revoked_at = r.optional_time(8);
   return k;
 }
 
@@ -30,11 +30,6 @@ core::Result<std::optional<ApiKey>> one(core::Result<std::vector<store::Row>> ro
   return std::optional<ApiKey>(from_row(rows->front()));
 }
 
-std::optional<std::int64_t> opt_ms(const std::optional<core::TimePoint>& t) {
-  if (!t) return std::nullopt;
-  return core::to_unix_ms(*t);
-}
-
 }  // namespace
 
 core::Status insert_api_key(store::Connection& c, const ApiKey& key, std::string_view key_hash) {
@@ -42,7 +37,7 @@ core::Status insert_api_key(store::Connection& c, const ApiKey& key, std::string
       "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, mode, scopes, created_at, expires_at, revoked_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
       {key.id, key.org.value, key.name, key.prefix, key_hash, to_string(key.mode), store::join_words(key.scopes),
-       core::to_unix_ms(key.created_at), opt_ms(key.expires_at), opt_ms(key.revoked_at)});
+       core::to_unix_ms(key.created_at), key.expires_at, key.revoked_at});
   if (!r) return std::move(r).error();
   return core::Ok{};
 }

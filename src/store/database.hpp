@@ -25,7 +25,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/result.hpp"
+#include "core/sealed.hpp"
 
 namespace postfuze::store {
 
@@ -46,6 +48,15 @@ class Param {
   Param(std::optional<std::string> v) : text_(std::move(v)) {}
   Param(std::optional<std::int64_t> v) {
     if (v) *this = Param(*v);
+  }
+  // Times are stored as Unix milliseconds, secrets only sealed.
+  Param(core::TimePoint t) : Param(core::to_unix_ms(t)) {}
+  Param(std::optional<core::TimePoint> t) {
+    if (t) *this = Param(*t);
+  }
+  Param(const core::Sealed& s) : text_(s.text()) {}
+  Param(const std::optional<core::Sealed>& s) {
+    if (s) text_ = s->text();
   }
 
   bool is_null() const { return !text_.has_value(); }
@@ -72,6 +83,11 @@ class Row {
   bool boolean(std::size_t i) const { return integer(i) != 0; }
   std::optional<std::string> optional_text(std::size_t i) const { return cols_.at(i); }
   std::optional<std::int64_t> optional_integer(std::size_t i) const;
+  core::TimePoint time(std::size_t i) const { return core::from_unix_ms(integer(i)); }
+  std::optional<core::TimePoint> optional_time(std::size_t i) const {
+    if (auto v = optional_integer(i)) return core::from_unix_ms(*v);
+    return std::nullopt;
+  }
 
  private:
   std::vector<std::optional<std::string>> cols_;

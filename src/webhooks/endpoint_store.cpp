@@ -12,16 +12,6 @@ constexpr std::string_view kColumns =
     "id, org_id, url, description, events, is_enabled, disabled_reason, secret, previous_secret, "
     "previous_secret_expires_at, failing_since, created_at, updated_at";
 
-std::optional<core::TimePoint> opt_time(const store::Row& r, std::size_t i) {
-  if (auto v = r.optional_integer(i)) return core::from_unix_ms(*v);
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> opt_ms(const std::optional<core::TimePoint>& t) {
-  if (!t) return std::nullopt;
-  return core::to_unix_ms(*t);
-}
-
 Endpoint from_row(const store::Row& r) {
   Endpoint e;
   e.id = r.text(0);
@@ -33,16 +23,11 @@ Endpoint from_row(const store::Row& r) {
   e.disabled_reason = r.optional_text(6);
   e.secret = core::Sealed::from_storage(r.text(7));
   if (auto s = r.optional_text(8)) e.previous_secret = core::Sealed::from_storage(*s);
-  e.previous_secret_expires_at = opt_time(r, 9);
-  e.failing_since = opt_time(r, 10);
+  e.previous_secret_expires_at = r.optional_time(9);
+  e.failing_since = r.optional_time(10);
   e.created_at = core::from_unix_ms(r.integer(11));
   e.updated_at = core::from_unix_ms(r.integer(12));
   return e;
-}
-
-std::optional<std::string> opt_sealed(const std::optional<core::Sealed>& s) {
-  if (!s) return std::nullopt;
-  return s->text();
 }
 
 }  // namespace
@@ -59,8 +44,8 @@ core::Status insert_endpoint(store::Connection& c, const Endpoint& e) {
   auto r = c.execute("INSERT INTO webhook_endpoints (" + std::string(kColumns) +
                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                      {e.id, e.org.value, e.url, e.description, store::join_words(e.events), e.is_enabled, e.disabled_reason,
-                      e.secret.text(), opt_sealed(e.previous_secret), opt_ms(e.previous_secret_expires_at),
-                      opt_ms(e.failing_since), core::to_unix_ms(e.created_at), core::to_unix_ms(e.updated_at)});
+                      e.secret.text(), e.previous_secret, e.previous_secret_expires_at,
+                      e.failing_since, core::to_unix_ms(e.created_at), core::to_unix_ms(e.updated_at)});
   if (!r) return std::move(r).error();
   return core::Ok{};
 }
@@ -89,7 +74,7 @@ core::Status update_endpoint(store::Connection& c, const Endpoint& e) {
       "secret = $8, previous_secret = $9, previous_secret_expires_at = $10, failing_since = $11, updated_at = $12 "
       "WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
       {e.org.value, e.id, e.url, e.description, store::join_words(e.events), e.is_enabled, e.disabled_reason, e.secret.text(),
-       opt_sealed(e.previous_secret), opt_ms(e.previous_secret_expires_at), opt_ms(e.failing_since),
+       e.previous_secret, e.previous_secret_expires_at, e.failing_since,
        core::to_unix_ms(e.updated_at)});
   if (!r) return std::move(r).error();
   if (*r == 0) return core::Error::not_found();

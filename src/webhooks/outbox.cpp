@@ -110,7 +110,7 @@ core::Result<std::vector<DueDelivery>> claim_due_deliveries(store::Connection& c
     d.endpoint_enabled = r.boolean(8);
     d.secret = core::Sealed::from_storage(r.text(9));
     if (auto s = r.optional_text(10)) d.previous_secret = core::Sealed::from_storage(*s);
-    if (auto t = r.optional_integer(11)) d.previous_secret_expires_at = core::from_unix_ms(*t);
+    d.previous_secret_expires_at = r.optional_time(11);
     out.push_back(std::move(d));
   }
   return out;
