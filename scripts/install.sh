@@ -4,6 +4,8 @@
 #
 #   scripts/install.sh          build, test and run dependencies
 #   scripts/install.sh bench    ... plus the benchmark extras (wrk, nginx-light)
+#   scripts/install.sh browser  ... plus the real-browser test tooling (chromium, nodejs, npm); the test
+#                               script then installs npm's playwright-core from tests/browser/package-lock.json
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -20,12 +22,13 @@ packages=(
 for group in "$@"; do
   case "$group" in
     bench) packages+=(wrk nginx-light) ;;
+    browser) packages+=(chromium nodejs npm) ;;
     -h|--help)
-      echo "usage: $0 [bench]"
+      echo "usage: $0 [bench] [browser]"
       exit 0
       ;;
     *)
-      echo "install.sh: unknown group '$group' (known: bench)" >&2
+      echo "install.sh: unknown group '$group' (known: bench, browser)" >&2
       exit 2
       ;;
   esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PostFuze test command (what CI runs):
-#   1. install dependencies, build release (tests included)
+#   1. install dependencies (system packages, and playwright-core from npm for the browser tests), build
+#      release (tests included)
 #   2. start a throwaway PostgreSQL 15 cluster on a free loopback port and export
 #      POSTFUZE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:<port>/postgres
 #   3. ctest in build/, then build the ASan/UBSan configuration and ctest in build-asan/
@@ -168,7 +169,13 @@ run_ctest() {
     ${ctest_args[@]+"${ctest_args[@]}"}
 }
 
-stage install bash scripts/install.sh || exit 1
+# npm's playwright-core drives Debian's chromium in the browser tests (never a downloaded browser).
+install_browser_tooling() {
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+stage install bash scripts/install.sh browser || exit 1
+stage "npm ci" install_browser_tooling || exit 1
 stage "build release" run_child bash scripts/build.sh release || exit 1
 stage postgres start_postgres || exit 1
 

@@ -9,6 +9,7 @@
 
 #include "api/cursor.hpp"
 #include "api/rate_limiter.hpp"
+#include "connect/connect_services.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -31,6 +32,14 @@ struct ApiContext {
   // dispatcher that new deliveries are waiting.
   bool allow_private_webhooks = false;
   std::function<void()> wake_webhooks = [] {};
+  // The connect flow's own wiring (catalogue, shared apps, allow-list,
+  // platform HTTP client, callback URL); null only in tests that mount no
+  // connect routes.
+  const connect::ConnectConfig* connect = nullptr;
+
+  connect::ConnectDeps connect_deps() const {
+    return {db, keys, clock, random, log, blocking, wake_webhooks, *connect};
+  }
 };
 
 }  // namespace postfuze::api

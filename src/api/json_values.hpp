@@ -1,25 +1,11 @@
-// Small JSON renderings shared by the resource handlers: an optional value
-// becomes JSON null when absent.
+// The JSON null helpers (core/json_values.hpp), by their short names for handlers.
 #pragma once
 
-#include <optional>
-#include <string>
-
-#include <boost/json/value.hpp>
-
-#include "core/clock.hpp"
-#include "core/time_format.hpp"
+#include "core/json_values.hpp"
 
 namespace postfuze::api {
 
-inline boost::json::value string_or_null(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return boost::json::string(*s);
-}
-
-inline boost::json::value timestamp_or_null(const std::optional<core::TimePoint>& t) {
-  if (!t) return nullptr;
-  return boost::json::string(core::format_timestamp(*t));
-}
+using core::string_or_null;
+using core::timestamp_or_null;
 
 }  // namespace postfuze::api

@@ -1,7 +1,9 @@
 #include "api/routes.hpp"
 
 #include "api/api_key_endpoints.hpp"
+#include "api/connect_endpoints.hpp"
 #include "api/health_endpoint.hpp"
+#include "api/pending_session_endpoints.hpp"
 #include "api/social_network_endpoints.hpp"
 #include "api/webhook_endpoints.hpp"
 
@@ -12,6 +14,10 @@ void mount_all(http::Router& router, ApiContext& ctx) {
   mount_api_keys(router, ctx);
   mount_webhooks(router, ctx);
   mount_social_networks(router, ctx);
+  if (ctx.connect != nullptr) {
+    mount_connect(router, ctx);
+    mount_pending_sessions(router, ctx);
+  }
 }
 
 }  // namespace postfuze::api

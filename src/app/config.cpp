@@ -2,11 +2,16 @@
 
 #include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <thread>
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+
+#include "connect/shared_apps.hpp"
+#include "providers/catalog.hpp"
 
 namespace postfuze::app {
 
@@ -72,6 +77,13 @@ const std::vector<ConfigVariable>& config_variables() {
        "true lets webhook URLs reach loopback and private addresses (development, tests)", "false"},
       {"POSTFUZE_CA_FILE", "--ca-file", "PEM trust anchors for outbound HTTPS instead of the system store",
        "the system store"},
+      {"POSTFUZE_SHARED_APPS", "--shared-apps",
+       "JSON file of the operator's shared OAuth apps: {\"x\": {\"client_id\", \"client_secret\", \"scopes\"?}, …}",
+       "none (organisations register their own apps)"},
+      {"POSTFUZE_PROVIDER_OVERRIDES", "--provider-overrides",
+       "JSON file replacing platforms' authorize_url, token_url and api_base_url: {\"x\": {…}, …}", "none"},
+      {"POSTFUZE_PLATFORM_TIMEOUT_MS", "--platform-timeout-ms", "time one platform call (token, identity) may take",
+       "15000"},
       {"POSTFUZE_WEBHOOK_RETRY_SCHEDULE", "--webhook-retry-schedule",
        "seconds between webhook attempts, comma-separated", "5,300,1800,7200,18000,36000,50400,72000,86400"},
       {"POSTFUZE_WEBHOOK_TIMEOUT_MS", "--webhook-timeout-ms", "time a receiver has to answer", "15000"},
@@ -228,6 +240,32 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
       return config_error("POSTFUZE_CA_FILE", "'" + *v + "' is not a readable file");
     c.ca_file = *v;
   }
+  for (const auto& [var, target] : {std::pair{"POSTFUZE_SHARED_APPS", &c.shared_apps_json},
+                                   std::pair{"POSTFUZE_PROVIDER_OVERRIDES", &c.provider_overrides_json}}) {
+    auto v = get(var);
+    if (!v) continue;
+    std::ifstream in(*v, std::ios::binary);
+    std::ostringstream text;
+    if (v->empty() || !in || !(text << in.rdbuf())) return config_error(var, "'" + *v + "' is not a readable file");
+    *target = text.str();
+  }
+  if (c.shared_apps_json)
+    if (auto apps = connect::SharedApps::parse(*c.shared_apps_json); !apps)
+      return config_error("POSTFUZE_SHARED_APPS", apps.error().fields.empty()
+                                                      ? apps.error().detail
+                                                      : apps.error().fields.front().field + " " +
+                                                            apps.error().fields.front().message);
+  if (c.provider_overrides_json) {
+    providers::Catalog probe = providers::builtin_catalog();
+    if (auto s = providers::apply_overrides(probe, *c.provider_overrides_json); !s)
+      return config_error("POSTFUZE_PROVIDER_OVERRIDES", s.error().fields.empty()
+                                                             ? s.error().detail
+                                                             : s.error().fields.front().field + " " +
+                                                                   s.error().fields.front().message);
+  }
+  std::int64_t platform_timeout = c.platform_timeout.count();
+  if (auto s = number("POSTFUZE_PLATFORM_TIMEOUT_MS", 100LL, 300000LL, platform_timeout); !s) return std::move(s).error();
+  c.platform_timeout = std::chrono::milliseconds(platform_timeout);
   if (auto v = get("POSTFUZE_WEBHOOK_RETRY_SCHEDULE")) {
     auto schedule = webhooks::parse_retry_schedule(*v);
     if (!schedule)

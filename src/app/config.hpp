@@ -5,6 +5,7 @@
 // one line naming the variable; nothing starts.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -34,6 +35,11 @@ struct Config {
   int rate_limit_multiplier = 1;  // scales every per-org rate bucket
   bool allow_private_webhooks = false;
   std::optional<std::string> ca_file;  // trust anchors for outbound HTTPS instead of the system store
+  // Connect: the operator's shared OAuth apps and provider URL overrides,
+  // each the text of the JSON file named by its variable (validated here).
+  std::optional<std::string> shared_apps_json;
+  std::optional<std::string> provider_overrides_json;
+  std::chrono::milliseconds platform_timeout{15'000};  // one platform call, end to end
   webhooks::DispatcherOptions webhooks;
 };
 

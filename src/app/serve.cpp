@@ -10,6 +10,7 @@
 #include "api/routes.hpp"
 #include "app/cli.hpp"
 #include "app/key_source.hpp"
+#include "connect/connect_services.hpp"
 #include "crypto/secure_random.hpp"
 #include "http/server.hpp"
 #include "net/http_client.hpp"
@@ -85,8 +86,18 @@ int serve(const Config& config) {
   net::HttpClient outbound(io.get_executor(), clock,
                            {"PostFuze-Server/1.0 (+webhooks)", config.allow_private_webhooks, config.ca_file});
   webhooks::Dispatcher dispatcher(io, **db, blocking, *ring, clock, random, log, outbound, config.webhooks);
+  // Connect: the catalogue with the operator's overrides, shared apps, the
+  // redirect allow-list and a client for platform calls (config.cpp has
+  // already validated both files).
+  providers::Catalog catalog = providers::builtin_catalog();
+  if (config.provider_overrides_json) (void)providers::apply_overrides(catalog, *config.provider_overrides_json);
+  connect::SharedApps shared_apps;
+  if (config.shared_apps_json) shared_apps = connect::SharedApps::parse(*config.shared_apps_json).value();
+  const connect::RedirectAllowList redirects(config.app_origins);
+  net::HttpClient platform_http(io.get_executor(), clock, {"PostFuze-Server/1.0", true, config.ca_file});
+  connect::ConnectConfig connect_config{catalog, shared_apps, redirects, platform_http, {}, {}, config.platform_timeout};
   api::ApiContext ctx{**db,      *ring,   clock,   random, log, blocking, limiter, cursors, config.allow_private_webhooks,
-                      [&dispatcher] { dispatcher.wake(); }};
+                      [&dispatcher] { dispatcher.wake(); }, &connect_config};
   http::Router router;
   api::mount_all(router, ctx);
   http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
@@ -101,6 +112,8 @@ int serve(const Config& config) {
   const std::string base_url = config.listen_port == 0 && config.public_url.ends_with(":0")
                                    ? "http://" + host + ":" + std::to_string(bound->port())
                                    : config.public_url;
+  connect_config.callback_url = base_url + "/api/v1/connect/callback";
+  connect_config.public_origin = normalize_origin(base_url).value_or(base_url);
   if (auto s = bootstrap_first_key(**db, clock, random, base_url); !s) {
     log.error("bootstrap failed", {{"error", s.error().internal}});
     return 1;
@@ -115,7 +128,8 @@ int serve(const Config& config) {
   });
   server.start();
   dispatcher.start();
-  log.info("listening", {{"address", bound->address().to_string()}, {"port", bound->port()}, {"url", base_url}});
+  log.info("listening", {{"address", bound->address().to_string()}, {"port", bound->port()}, {"url", base_url},
+                         {"shared_apps", shared_apps.size()}, {"provider_overrides", config.provider_overrides_json.has_value()}});
 
   std::vector<std::thread> threads;
   for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });

@@ -19,6 +19,9 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::headers_too_large: return "headers_too_large";
     case ErrorCode::unsupported_media_type: return "unsupported_media_type";
     case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::network_not_configured: return "network_not_configured";
+    case ErrorCode::oauth_not_supported: return "oauth_not_supported";
+    case ErrorCode::session_expired: return "session_expired";
     case ErrorCode::unavailable: return "unavailable";
     case ErrorCode::internal: return "internal";
   }
@@ -34,12 +37,15 @@ int http_status(ErrorCode code) {
     case ErrorCode::unauthorized: return 401;
     case ErrorCode::insufficient_scope:
     case ErrorCode::test_mode_restricted: return 403;
-    case ErrorCode::not_found: return 404;
+    case ErrorCode::not_found:
+    case ErrorCode::session_expired: return 404;
     case ErrorCode::method_not_allowed: return 405;
     case ErrorCode::conflict: return 409;
     case ErrorCode::payload_too_large: return 413;
     case ErrorCode::unsupported_media_type: return 415;
-    case ErrorCode::validation_failed: return 422;
+    case ErrorCode::validation_failed:
+    case ErrorCode::network_not_configured:
+    case ErrorCode::oauth_not_supported: return 422;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::headers_too_large: return 431;
     case ErrorCode::unavailable: return 503;
@@ -73,6 +79,19 @@ Error Error::insufficient_scope(std::string_view needed) {
 
 Error Error::not_found(std::string detail) { return {ErrorCode::not_found, std::move(detail), {}, {}}; }
 Error Error::conflict(std::string detail) { return {ErrorCode::conflict, std::move(detail), {}, {}}; }
+
+Error Error::network_not_configured(std::string_view platform) {
+  return {ErrorCode::network_not_configured,
+          "No OAuth app is configured for '" + std::string(platform) +
+              "': register one with POST /api/v1/social-networks (or ask the operator to enable a shared app).",
+          {}, {}};
+}
+Error Error::oauth_not_supported(std::string detail) {
+  return {ErrorCode::oauth_not_supported, std::move(detail), {}, {}};
+}
+Error Error::session_expired() {
+  return {ErrorCode::session_expired, "This pending session does not exist, has expired or was already used.", {}, {}};
+}
 
 Error Error::unavailable(std::string detail, std::string internal) {
   return {ErrorCode::unavailable, std::move(detail), std::move(internal), {}};

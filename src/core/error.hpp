@@ -31,6 +31,9 @@ enum class ErrorCode {
   headers_too_large,
   unsupported_media_type,
   rate_limited,
+  network_not_configured,
+  oauth_not_supported,
+  session_expired,
   unavailable,
   internal,
 };
@@ -63,6 +66,12 @@ struct Error {
   static Error insufficient_scope(std::string_view needed);
   static Error not_found(std::string detail = "The requested resource was not found.");
   static Error conflict(std::string detail);
+  // Connect (contract §11): no usable OAuth app for the platform (422); a
+  // platform without an OAuth flow (Bluesky, 422); a pending session that is
+  // unknown, expired, consumed or another org's — one answer for all (404).
+  static Error network_not_configured(std::string_view platform);
+  static Error oauth_not_supported(std::string detail);
+  static Error session_expired();
   static Error unavailable(std::string detail, std::string internal = {});
   static Error internal_error(std::string internal);
 };

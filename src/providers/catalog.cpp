@@ -162,6 +162,8 @@ constexpr std::array<std::pair<std::string_view, AuthKind>, 2> kAuthKinds = {{
 constexpr std::array<std::pair<std::string_view, Pkce>, 2> kPkce = {{{"none", Pkce::none}, {"S256", Pkce::s256}}};
 constexpr std::array<std::pair<std::string_view, ClientAuth>, 2> kClientAuth = {{
     {"basic", ClientAuth::basic}, {"body", ClientAuth::body}}};
+constexpr std::array<std::pair<std::string_view, TokenRequest>, 2> kTokenRequests = {{
+    {"form", TokenRequest::form}, {"query", TokenRequest::query}}};
 constexpr std::array<std::pair<std::string_view, SubAccountKind>, 5> kSubAccountKinds = {{
     {"page", SubAccountKind::page},
     {"organization", SubAccountKind::organization},
@@ -212,6 +214,17 @@ OAuthSpec read_oauth(const ObjectReader& r, std::string_view version) {
   o.token_url = read_url(r, "token_url", version, /*allow_query=*/false);
   o.pkce = parse_enum(r, "pkce", kPkce);
   o.client_auth = parse_enum(r, "client_auth", kClientAuth);
+  if (r.has("token_request")) o.token_request = parse_enum(r, "token_request", kTokenRequests);
+  if (const json::value* ll = r.get("long_lived"); ll != nullptr && !ll->is_null()) {
+    const ObjectReader l(*ll, r.at("long_lived"));
+    l.only({"path", "grant_type", "token_param", "send_client_id"});
+    LongLivedSpec spec;
+    spec.path = read_path(l, "path", version);
+    spec.grant_type = l.nonempty_string("grant_type");
+    spec.token_param = l.nonempty_string("token_param");
+    spec.send_client_id = l.boolean("send_client_id");
+    o.long_lived = std::move(spec);
+  }
   o.client_id_param = r.string_or("client_id_param", "client_id");
   if (o.client_id_param.empty() ||
       !std::all_of(o.client_id_param.begin(), o.client_id_param.end(),
@@ -263,7 +276,7 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
   if (spec.auth == AuthKind::oauth2) {
     r.only({"platform", "auth", "authorize_url", "token_url", "api_base_url", "api_version", "pkce", "client_auth",
             "client_id_param", "scope_separator", "default_scopes", "extra_authorize_params", "refresh", "identity",
-            "sub_accounts", "hooks"});
+            "sub_accounts", "hooks", "token_request", "long_lived"});
   } else {
     r.only({"platform", "auth", "api_base_url", "api_version", "refresh", "identity", "sub_accounts", "hooks"});
   }
@@ -292,13 +305,17 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
   }
   if (const json::value& sub = r.required("sub_accounts"); !sub.is_null()) {
     const ObjectReader s(sub, r.at("sub_accounts"));
-    s.only({"kind", "path", "list", "id", "name"});
+    s.only({"kind", "path", "list", "id", "name", "username", "picture", "token", "include_identity"});
     SubAccountSpec out;
     out.kind = parse_enum(s, "kind", kSubAccountKinds);
     out.path = read_path(s, "path", spec.api_version);
     out.list = read_dotted(s, "list", true);
     out.id = read_dotted(s, "id", true);
     out.name = read_dotted(s, "name", true);
+    out.username = read_dotted(s, "username", false);
+    out.picture = read_dotted(s, "picture", false);
+    out.token = read_dotted(s, "token", false);
+    out.include_identity = s.has("include_identity") && s.boolean("include_identity");
     spec.sub_accounts = std::move(out);
   }
   {
@@ -362,6 +379,21 @@ core::Result<Catalog> load_catalog(std::string_view json_text) {
   }
 }
 
+namespace {
+
+// An absolute catalogue URL re-rooted onto an overridden API base: its path
+// and query appended to the base ("https://h.example/v1/a?b" → base + "/v1/a?b").
+// Relative paths are unchanged. Placeholders survive (plain string work).
+void reroot(std::string& path) {
+  if (path.starts_with("/")) return;
+  const std::size_t scheme_end = path.find("://");
+  if (scheme_end == std::string::npos) return;
+  const std::size_t path_start = path.find('/', scheme_end + 3);
+  path = path_start == std::string::npos ? std::string("/") : path.substr(path_start);
+}
+
+}  // namespace
+
 core::Status apply_overrides(Catalog& catalog, std::string_view overrides_json) {
   boost::system::error_code ec;
   const json::value root = json::parse(overrides_json, ec);
@@ -379,6 +411,11 @@ core::Status apply_overrides(Catalog& catalog, std::string_view overrides_json) 
       std::string* target = nullptr;
       if (key == "api_base_url") {
         target = &spec->api_base_url;
+        // Every API call of the platform goes to the new base, including those
+        // the catalogue names by absolute URL on other hosts (Google Business).
+        reroot(spec->identity.path);
+        if (spec->sub_accounts) reroot(spec->sub_accounts->path);
+        if (spec->oauth && spec->oauth->long_lived) reroot(spec->oauth->long_lived->path);
       } else if (key == "authorize_url" || key == "token_url") {
         if (!spec->oauth) return core::Error::validation(field, "platform \"" + platform + "\" does not use OAuth");
         target = key == "authorize_url" ? &spec->oauth->authorize_url : &spec->oauth->token_url;

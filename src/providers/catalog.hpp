@@ -13,6 +13,9 @@
 // caller's job): {"x": {"authorize_url": "...", "token_url": "...",
 // "api_base_url": "..."}, ...} replaces exactly those URLs. Overrides may use
 // http as well as https so tests can point a platform at a loopback simulator.
+// An api_base_url override moves every API call of the platform: paths the
+// catalogue gives as absolute URLs on other hosts are re-rooted onto the new
+// base, keeping their path and query.
 //
 // A Catalog is immutable once built (apply_overrides runs before sharing it):
 // concurrent reads are safe. builtin_catalog() is initialised once, thread-safe.

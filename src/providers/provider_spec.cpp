@@ -37,6 +37,14 @@ std::string_view to_string(SubAccountKind kind) {
   return "page";
 }
 
+std::string_view to_string(TokenRequest request) {
+  switch (request) {
+    case TokenRequest::form: return "form";
+    case TokenRequest::query: return "query";
+  }
+  return "form";
+}
+
 std::string OAuthSpec::joined_default_scopes() const {
   std::string out;
   for (const auto& scope : default_scopes) {

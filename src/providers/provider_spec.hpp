@@ -26,6 +26,10 @@ enum class Pkce { none, s256 };
 // Authorization header, or client id/secret as form (or query) parameters.
 enum class ClientAuth { basic, body };
 
+// How the code exchange is sent: a POST with a form body (RFC 6749), or a GET
+// with the parameters in the query (Facebook's documented manual flow).
+enum class TokenRequest { form, query };
+
 // What the user picks among the accounts reachable through one login.
 enum class SubAccountKind { page, organization, location, channel, business_account };
 
@@ -33,6 +37,19 @@ std::string_view to_string(AuthKind kind);
 std::string_view to_string(Pkce pkce);
 std::string_view to_string(ClientAuth auth);
 std::string_view to_string(SubAccountKind kind);
+std::string_view to_string(TokenRequest request);
+
+// A second exchange right after the code exchange that trades the
+// short-lived token for a long-lived one (Facebook's fb_exchange_token,
+// Threads' th_exchange_token): GET `path` (as IdentitySpec::path) with
+// grant_type, `token_param`=<short-lived token>, client_secret, and
+// client_id when `send_client_id`.
+struct LongLivedSpec {
+  std::string path;
+  std::string grant_type;
+  std::string token_param;
+  bool send_client_id = false;
+};
 
 // The OAuth 2.0 half of a spec; present exactly when auth == oauth2.
 struct OAuthSpec {
@@ -40,6 +57,8 @@ struct OAuthSpec {
   std::string token_url;      // absolute URL
   Pkce pkce = Pkce::none;
   ClientAuth client_auth = ClientAuth::body;
+  TokenRequest token_request = TokenRequest::form;
+  std::optional<LongLivedSpec> long_lived;
   std::string client_id_param = "client_id";  // TikTok: "client_key"
   std::string scope_separator = " ";          // " " or ","
   std::vector<std::string> default_scopes;    // in catalogue order, never empty
@@ -71,13 +90,22 @@ struct IdentitySpec {
 
 // How to list the accounts the login can act for. Entries of `list` whose
 // `id` path is missing are skipped (e.g. Facebook Pages without a linked
-// Instagram account).
+// Instagram account). `path` may hold "{identity_id}", filled with the
+// identity's id (Google Business: the account whose locations to list).
 struct SubAccountSpec {
   SubAccountKind kind = SubAccountKind::page;
-  std::string path;  // as IdentitySpec::path
-  std::string list;  // dotted path to the array in the response
-  std::string id;    // dotted path inside one entry, never empty
-  std::string name;  // dotted path inside one entry, never empty
+  std::string path;      // as IdentitySpec::path
+  std::string list;      // dotted path to the array in the response
+  std::string id;        // dotted path inside one entry, never empty
+  std::string name;      // dotted path inside one entry, never empty
+  std::string username;  // optional dotted paths inside one entry
+  std::string picture;
+  // The entry's own access token, when the platform issues one per entry
+  // (Facebook Page tokens); otherwise the login's token acts for it.
+  std::string token;
+  // The login's own identity is one of the choices too, as a "profile"
+  // (LinkedIn: the member may post as themself or as an organisation).
+  bool include_identity = false;
 };
 
 struct ProviderSpec {

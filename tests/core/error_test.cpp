@@ -28,6 +28,9 @@ const std::vector<std::pair<ErrorCode, std::pair<std::string, int>>>& catalogue(
       {ErrorCode::headers_too_large, {"headers_too_large", 431}},
       {ErrorCode::unsupported_media_type, {"unsupported_media_type", 415}},
       {ErrorCode::rate_limited, {"rate_limited", 429}},
+      {ErrorCode::network_not_configured, {"network_not_configured", 422}},
+      {ErrorCode::oauth_not_supported, {"oauth_not_supported", 422}},
+      {ErrorCode::session_expired, {"session_expired", 404}},
       {ErrorCode::unavailable, {"unavailable", 503}},
       {ErrorCode::internal, {"internal", 500}},
   };

@@ -171,6 +171,31 @@ TEST(ProviderCatalog, OtherPlatformsFollowPlatformFacts) {
   }
 }
 
+TEST(ProviderCatalog, MetaTradesForLongLivedTokensAndPagesCarryTheirOwnTokens) {
+  // platforms.md §4: the code exchange is a GET with query params, then
+  // fb_exchange_token; §11: Threads' th_exchange_token.
+  for (std::string_view platform : {"facebook", "instagram"}) {
+    SCOPED_TRACE(platform);
+    EXPECT_EQ(oauth(platform).token_request, TokenRequest::query);
+    ASSERT_TRUE(oauth(platform).long_lived.has_value());
+    EXPECT_EQ(oauth(platform).long_lived->grant_type, "fb_exchange_token");
+    EXPECT_EQ(oauth(platform).long_lived->token_param, "fb_exchange_token");
+    EXPECT_TRUE(oauth(platform).long_lived->send_client_id);
+  }
+  ASSERT_TRUE(oauth("threads").long_lived.has_value());
+  EXPECT_EQ(oauth("threads").long_lived->grant_type, "th_exchange_token");
+  EXPECT_EQ(oauth("threads").long_lived->path, "https://graph.threads.net/access_token");
+  EXPECT_FALSE(oauth("threads").long_lived->send_client_id);
+  EXPECT_EQ(oauth("threads").token_request, TokenRequest::form);
+  for (std::string_view platform : {"x", "linkedin", "tiktok", "youtube", "pinterest", "reddit", "google_business"})
+    EXPECT_FALSE(oauth(platform).long_lived.has_value()) << platform;
+  EXPECT_EQ(spec("facebook").sub_accounts->token, "access_token");
+  EXPECT_TRUE(spec("instagram").sub_accounts->token.empty());
+  EXPECT_TRUE(spec("linkedin").sub_accounts->include_identity);
+  EXPECT_FALSE(spec("facebook").sub_accounts->include_identity);
+  EXPECT_NE(spec("google_business").sub_accounts->path.find("{identity_id}"), std::string::npos);
+}
+
 TEST(ProviderCatalog, BlueskyUsesAnAppPassword) {
   EXPECT_EQ(spec("bluesky").auth, AuthKind::app_password);
   EXPECT_FALSE(spec("bluesky").oauth.has_value());
@@ -221,6 +246,24 @@ TEST(ProviderOverrides, ReplaceExactlyTheThreeUrls) {
   EXPECT_EQ(catalog.find("reddit")->oauth->token_url, builtin_catalog().find("reddit")->oauth->token_url);
   // The builtin catalogue itself is never changed.
   EXPECT_EQ(builtin_catalog().find("x")->api_base_url, "https://api.x.com");
+}
+
+TEST(ProviderOverrides, AnApiBaseOverrideReRootsAbsoluteUrlsOnOtherHosts) {
+  Catalog catalog = builtin_catalog();
+  ASSERT_TRUE(apply_overrides(catalog, R"({"google_business": {"api_base_url": "http://127.0.0.1:4010/gb/api"},
+                                          "threads": {"api_base_url": "http://127.0.0.1:4010/threads/api"}})")
+                  .ok());
+  const ProviderSpec& gb = *catalog.find("google_business");
+  EXPECT_EQ(gb.api_url(gb.identity.path), "http://127.0.0.1:4010/gb/api/v1/accounts?pageSize=20");
+  EXPECT_EQ(gb.api_url(gb.sub_accounts->path),
+            "http://127.0.0.1:4010/gb/api/v1/{identity_id}/locations?readMask=name,title");
+  const ProviderSpec& threads = *catalog.find("threads");
+  EXPECT_EQ(threads.api_url(threads.oauth->long_lived->path), "http://127.0.0.1:4010/threads/api/access_token");
+  // Without an api_base_url override absolute URLs stay where they are.
+  Catalog untouched = builtin_catalog();
+  ASSERT_TRUE(apply_overrides(untouched, R"({"google_business": {"token_url": "http://127.0.0.1:4010/t"}})").ok());
+  EXPECT_EQ(untouched.find("google_business")->identity.path,
+            "https://mybusinessaccountmanagement.googleapis.com/v1/accounts?pageSize=20");
 }
 
 TEST(ProviderOverrides, MayReplaceASubsetAndTheAppPasswordBaseUrl) {

@@ -1,0 +1,128 @@
+// SimState: everything the simulator remembers between requests — registered
+// apps, scenarios, pending consent requests, authorization codes, tokens,
+// counters and the recent-request log — behind one mutex.
+//
+// Handlers read and change it through with(), which holds the mutex for the
+// duration of the callback: keep callbacks short and never co_await, render a
+// response or call count()/record() inside one (the mutex is not recursive).
+#pragma once
+
+#include <array>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "sim/platform.hpp"
+#include "sim/scenario.hpp"
+
+namespace postfuze::sim {
+
+// One OAuth app registered through POST /_sim/apps.
+struct App {
+  std::string client_secret;
+  std::vector<std::string> redirect_uris;  // compared byte for byte
+};
+
+// What one user approved for one app. Identity, sub-account count and scopes
+// are fixed when the user authorizes, so tokens keep answering for the person
+// who logged in even after the scenario changes.
+struct Grant {
+  const Platform* platform = nullptr;
+  std::string client_id;
+  Identity user;
+  int accounts = 0;
+  std::vector<std::string> scopes;
+  bool refresh_token = false;  // the code exchange issues a refresh token
+};
+
+// A validated authorize request: waiting on the consent page, or behind a code.
+struct Authorization {
+  std::shared_ptr<const Grant> grant;
+  std::string redirect_uri;
+  std::string state;
+  std::string code_challenge;         // empty: no PKCE
+  std::string code_challenge_method;  // "S256" or "plain" when a challenge is set
+  core::TimePoint expires;            // of the consent page
+};
+
+struct Code {
+  Authorization authorization;
+  core::TimePoint expires;
+  bool used = false;
+  std::vector<std::string> issued;  // tokens minted from it, revoked if the code is replayed
+};
+
+enum class TokenKind {
+  access,       // a plain OAuth access token
+  short_lived,  // Graph / Threads user token from the code exchange
+  long_lived,   // Graph / Threads long-lived user token
+  page,         // a Facebook Page (or Instagram-linked Page) token; `page` is its 1-based index
+  refresh,
+};
+
+struct Token {
+  TokenKind kind = TokenKind::access;
+  std::shared_ptr<const Grant> grant;
+  std::optional<core::TimePoint> expires;  // nullopt: does not expire
+  bool revoked = false;
+  int page = 0;
+
+  bool live(core::TimePoint now) const { return !revoked && (!expires || now < *expires); }
+  bool bearer() const { return kind != TokenKind::refresh; }
+};
+
+// Per-platform counters (GET /_sim/stats); never renumber without kCounterNames.
+enum class Counter { authorize, consent, token, refresh, identity, sub_accounts, long_lived, rejected };
+inline constexpr std::array<std::string_view, 8> kCounterNames{"authorize", "consent",      "token",      "refresh",
+                                                               "identity",  "sub_accounts", "long_lived", "rejected"};
+
+struct RecordedRequest {
+  std::string method;
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> headers;  // lowercase names, in arrival order
+  std::string body;
+  int status = 0;
+};
+
+class SimState {
+ public:
+  static constexpr std::size_t kRequestLogSize = 50;
+
+  struct Data {
+    std::map<std::pair<std::string, std::string>, App> apps;  // (platform, client_id)
+    std::map<std::string, Scenario, std::less<>> scenarios;   // by platform
+    std::map<std::string, Authorization> pending;             // by consent request id
+    std::map<std::string, Code> codes;
+    std::map<std::string, Token> tokens;
+    std::map<std::string, std::array<long, kCounterNames.size()>, std::less<>> counters;
+    std::map<std::string, std::deque<RecordedRequest>, std::less<>> requests;
+
+    Scenario scenario(std::string_view platform) const;
+    const App* app(std::string_view platform, std::string_view client_id) const;
+  };
+
+  template <typename F>
+  auto with(F&& f) {
+    std::lock_guard lock(mu_);
+    return f(data_);
+  }
+
+  Scenario scenario(std::string_view platform);
+  void count(std::string_view platform, Counter counter);
+  // Keeps the newest kRequestLogSize requests per platform.
+  void record(std::string_view platform, RecordedRequest request);
+  void reset();
+
+ private:
+  std::mutex mu_;
+  Data data_;
+};
+
+}  // namespace postfuze::sim
