@@ -33,8 +33,7 @@ struct ApiContext {
   bool allow_private_webhooks = false;
   std::function<void()> wake_webhooks = [] {};
   // The connect flow's own wiring (catalogue, shared apps, allow-list,
-  // platform HTTP client, callback URL); null only in tests that mount no
-  // connect routes.
+  // platform HTTP client, callback URL). Required: set before mount_all().
   const connect::ConnectConfig* connect = nullptr;
 
   connect::ConnectDeps connect_deps() const {

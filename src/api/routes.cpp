@@ -14,10 +14,8 @@ void mount_all(http::Router& router, ApiContext& ctx) {
   mount_api_keys(router, ctx);
   mount_webhooks(router, ctx);
   mount_social_networks(router, ctx);
-  if (ctx.connect != nullptr) {
-    mount_connect(router, ctx);
-    mount_pending_sessions(router, ctx);
-  }
+  mount_connect(router, ctx);
+  mount_pending_sessions(router, ctx);
 }
 
 }  // namespace postfuze::api

@@ -104,9 +104,27 @@ std::string Server::new_request_id() {
   return id;
 }
 
-void Server::access_log(std::string_view method, std::string_view path, unsigned status,
+// A path with every bearer-token segment masked: pending connect sessions are
+// addressed by their token (/social-accounts/pending/ps_…, as the connect
+// guide prescribes), and a credential does not belong in the log.
+namespace {
+std::string loggable_path(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/', 1);
+    std::string_view segment = path.substr(0, slash);
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+    out += segment.starts_with("/ps_") ? std::string_view("/ps_[redacted]") : segment;
+  }
+  return out;
+}
+}  // namespace
+
+void Server::access_log(std::string_view method, std::string_view raw_path, unsigned status,
                         std::string_view request_id, std::chrono::steady_clock::time_point started) {
   if (!log_.enabled(core::LogLevel::info)) return;
+  const std::string path = loggable_path(raw_path);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(clock_.monotonic() - started).count();
   log_.info("request", {{"method", method},
                         {"path", path},

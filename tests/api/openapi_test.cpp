@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <gtest/gtest.h>
 
@@ -26,6 +27,7 @@
 #include "api/cursor.hpp"
 #include "api/rate_limiter.hpp"
 #include "api/routes.hpp"
+#include "connect/connect_services.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "crypto/key_ring.hpp"
@@ -225,6 +227,7 @@ class MountedRouter {
     ring_.emplace(std::move(*ring));
     cursors_.emplace(ring_->derive("api.cursor"));
     ctx_.emplace(ApiContext{*db_, *ring_, clock_, random_, log_, blocking_, limiter_, *cursors_});
+    ctx_->connect = &connect_;
     mount_all(router_, *ctx_);
   }
 
@@ -241,6 +244,11 @@ class MountedRouter {
   boost::asio::thread_pool blocking_{1};
   RateLimiter limiter_{clock_, default_bucket_rules()};
   std::optional<CursorCodec> cursors_;
+  boost::asio::io_context io_;
+  connect::SharedApps shared_apps_;
+  connect::RedirectAllowList redirects_{{}};
+  net::HttpClient platform_http_{io_.get_executor(), clock_, {}};
+  connect::ConnectConfig connect_{providers::builtin_catalog(), shared_apps_, redirects_, platform_http_, {}, {}, {}};
   std::optional<ApiContext> ctx_;
   http::Router router_;
 };

@@ -180,6 +180,10 @@ TEST_P(ConnectFlow, SeveralPagesOpenAPendingSessionFinalizedOnce) {
   EXPECT_EQ(call(verb::post, path + "/finalize", key_, R"({"selectedPageIds":[")" + a + R"("]})").status, 404);
   EXPECT_EQ(call(verb::get, path, key_).status, 404);
   EXPECT_EQ(call(verb::get, "/api/v1/social-accounts/pending/ps_unknown", key_).status, 404);
+  // The session token is a credential: the access log masks it.
+  const std::string log = server_->log_text();
+  EXPECT_EQ(log.find(session), std::string::npos);
+  EXPECT_NE(log.find("/api/v1/social-accounts/pending/ps_[redacted]/finalize"), std::string::npos);
 }
 
 TEST_P(ConnectFlow, ConcurrentFinalizesConnectExactlyOnce) {
@@ -271,7 +275,9 @@ TEST_P(ConnectFlow, UntrustworthyStatesNeverRedirectAndStoreNothing) {
   EXPECT_EQ(sim_->stats().as_object().at("x").as_object().at("token").as_int64(), 0);  // no exchange was tried
 
   // The genuine one works once; the replay is refused.
-  EXPECT_EQ(redirected(http_request(port(), verb::get, cb + state)).at("status"), "connected");
+  // (with an RFC 9207 `iss`, which is tolerated)
+  EXPECT_EQ(redirected(http_request(port(), verb::get, cb + state + "&iss=http%3A%2F%2F127.0.0.1")).at("status"),
+            "connected");
   expect_page(http_request(port(), verb::get, cb + state), "invalid_state");
   EXPECT_EQ(count("SELECT COUNT(*) FROM social_accounts"), 1);
 }
