@@ -5,6 +5,7 @@
 #include <boost/url/url.hpp>
 
 #include "http/json_body.hpp"
+#include "sim/bluesky.hpp"
 #include "sim/wire.hpp"
 
 namespace postfuze::sim {
@@ -65,6 +66,7 @@ http::Response register_app(Sim& sim, const http::Request& req) {
 http::Response set_scenario(Sim& sim, const http::Request& req) {
   auto body = http::parse_json_object(req);
   if (!body) return fail(body.error());
+  if (string_member(*body, "platform") == kBluesky) return set_bluesky_scenario(sim, *body);
   const Platform* p = platform_named(string_member(*body, "platform"));
   if (!p) return fail(core::Error::validation("platform", "must be one of the ten simulated platforms"));
   auto merged = sim.state.with([&](SimState::Data& d) {
@@ -77,6 +79,7 @@ http::Response set_scenario(Sim& sim, const http::Request& req) {
 }
 
 http::Response get_scenario(Sim& sim, const http::Request& req) {
+  if (Params::of(req.target).get("platform") == kBluesky) return get_bluesky_scenario(sim);
   const Platform* p = platform_named(Params::of(req.target).get("platform"));
   if (!p) return fail(core::Error::invalid_parameter("platform", "must name one of the ten simulated platforms"));
   return http::json_response(status::ok, to_json(sim.state.scenario(p->id), *p));
@@ -97,11 +100,15 @@ http::Response stats(Sim& sim) {
 }
 
 http::Response requests(Sim& sim, const http::Request& req) {
-  const Platform* p = platform_named(Params::of(req.target).get("platform"));
-  if (!p) return fail(core::Error::invalid_parameter("platform", "must name one of the ten simulated platforms"));
+  const Params query = Params::of(req.target);
+  const auto name = query.get("platform");
+  const Platform* p = platform_named(name);
+  if (!p && name != kBluesky)
+    return fail(core::Error::invalid_parameter("platform", "must name one of the simulated platforms"));
+  const std::string_view id = p ? p->id : kBluesky;
   json::array out;
   sim.state.with([&](SimState::Data& d) {
-    auto it = d.requests.find(p->id);
+    auto it = d.requests.find(id);
     if (it == d.requests.end()) return;
     for (const auto& r : it->second) {
       json::object headers;
@@ -140,6 +147,10 @@ http::Response overrides(Sim& sim, const http::Request& req) {
     out[p.id] = {
         {"authorize_url", at("/oauth/authorize")}, {"token_url", at("/oauth/token")}, {"api_base_url", at("/api")}};
   }
+  // Bluesky has no OAuth URLs; its catalogue api_base_url is the PDS (XRPC under /xrpc).
+  urls::url pds(*parsed);
+  pds.set_encoded_path(prefix + "/" + std::string(kBluesky));
+  out[kBluesky] = {{"api_base_url", std::string(pds.buffer())}};
   return http::json_response(status::ok, out);
 }
 
@@ -175,6 +186,7 @@ void add_control_routes(http::Router& router, Sim& sim) {
   router.add(verb::get, "/_sim/requests", sync(sim, requests));
   router.add(verb::get, "/_sim/overrides", sync(sim, overrides));
   router.add(verb::post, "/_sim/clock", sync(sim, advance_clock));
+  add_bluesky_control_routes(router, sim);
 }
 
 }  // namespace postfuze::sim

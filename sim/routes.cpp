@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "sim/api_routes.hpp"
+#include "sim/bluesky.hpp"
 #include "sim/control.hpp"
 #include "sim/errors.hpp"
 #include "sim/handlers.hpp"
@@ -53,6 +54,7 @@ RecordedRequest recorded(const http::Request& req, const http::Response& res) {
 Routes::Routes(Sim& sim) : sim_(sim) {
   add_control_routes(control_, sim_);
   control_dispatch_ = http::make_dispatcher(control_);
+  bluesky_ = bluesky_handler(sim_);
   for (const auto& p : all_platforms()) {
     add(p, verb::get, "/oauth/authorize", authorize);
     add(p, verb::post, "/oauth/consent", consent);
@@ -99,10 +101,11 @@ http::Handler Routes::handler() {
     const auto segments = req.target.segments();
     const std::string first = segments.empty() ? std::string() : std::string(*segments.begin());
     if (first == "_sim") co_return co_await control_dispatch_(req);
+    if (first == kBluesky || first == "plc") co_return co_await bluesky_(req);
     const Platform* platform = find_platform(first);
     if (!platform)
       co_return http::problem_response(
-          core::Error::not_found("Paths start with /_sim/ or a platform id, e.g. /x/oauth/authorize."));
+          core::Error::not_found("Paths start with /_sim/, /bluesky/, /plc/ or a platform id, e.g. /x/oauth/authorize."));
     http::Response res = co_await dispatch(*platform, req);
     sim_.state.record(platform->id, recorded(req, res));
     co_return res;

@@ -7,6 +7,7 @@
 //   /P/api/...                 identity and sub-account calls   (api_routes.cpp), plus
 //                              Graph's /api/oauth/access_token and Threads'
 //                              /api/access_token and /api/refresh_access_token
+//   /bluesky/xrpc/..., /plc/…  the Bluesky PDS and PLC directory  (bluesky.hpp)
 //
 // Every request under /P/ is recorded for GET /_sim/requests; a path or
 // method the platform does not know gets a 404/405 in its error envelope, so
@@ -35,6 +36,7 @@ class Routes {
   http::Router control_;
   http::Router platforms_;
   http::Handler control_dispatch_;
+  http::Handler bluesky_;
 };
 
 }  // namespace postfuze::sim

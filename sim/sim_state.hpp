@@ -91,6 +91,31 @@ struct RecordedRequest {
   int status = 0;
 };
 
+// Bluesky mode (bluesky.hpp): an account registered through
+// POST /_sim/bluesky/accounts, and the sessions createSession issued.
+struct BlueskyAccount {
+  std::string handle;  // lowercase
+  std::string did;
+  std::string email;  // empty: none
+  std::string app_password;
+  std::string password;  // the main account password; empty: none
+  std::string display_name;
+};
+
+struct BlueskySession {
+  std::string did;
+  bool refresh = false;       // a refresh JWT (else an access JWT)
+  bool app_password = false;  // minted from the app password (revoke_app_password kills it)
+  core::TimePoint expires;
+  bool revoked = false;  // rotated away by refreshSession
+};
+
+struct BlueskyScenario {
+  bool down = false;                 // every PDS call answers 503
+  bool revoke_app_password = false;  // the app password and its sessions stop working
+  bool rate_limited = false;         // createSession answers 429 RateLimitExceeded
+};
+
 class SimState {
  public:
   static constexpr std::size_t kRequestLogSize = 50;
@@ -103,6 +128,10 @@ class SimState {
     std::map<std::string, Token> tokens;
     std::map<std::string, std::array<long, kCounterNames.size()>, std::less<>> counters;
     std::map<std::string, std::deque<RecordedRequest>, std::less<>> requests;
+    std::vector<BlueskyAccount> bluesky_accounts;
+    std::map<std::string, BlueskySession> bluesky_sessions;  // by JWT
+    BlueskyScenario bluesky;
+    std::map<std::string, long, std::less<>> bluesky_counters;
 
     Scenario scenario(std::string_view platform) const;
     const App* app(std::string_view platform, std::string_view client_id) const;

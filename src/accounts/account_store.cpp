@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kColumns =
     "id, org_id, platform, tenant_id, social_network_id, network_unique_id, username, display_name, "
     "profile_image_url, account_type, status, scopes, access_token, refresh_token, token_expires_at, "
-    "refresh_token_expires_at, token_version, platform_data, last_synced_at, created_at, updated_at";
+    "refresh_token_expires_at, token_version, platform_data, last_synced_at, created_at, updated_at, app_password";
 
 boost::json::object parse_platform_data(const std::string& text) {
   boost::system::error_code ec;
@@ -49,6 +49,7 @@ SocialAccount from_row(const store::Row& r) {
   a.last_synced_at = r.optional_time(18);
   a.created_at = r.time(19);
   a.updated_at = r.time(20);
+  a.app_password = optional_sealed(r, 21);
   return a;
 }
 
@@ -73,12 +74,13 @@ store::Params insert_params(const SocialAccount& a) {
           boost::json::serialize(a.platform_data),
           a.last_synced_at,
           a.created_at,
-          a.updated_at};
+          a.updated_at,
+          a.app_password};
 }
 
 const std::string kInsert = "INSERT INTO social_accounts (" + std::string(kColumns) +
                             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-                            "$18, $19, $20, $21)";
+                            "$18, $19, $20, $21, $22)";
 
 core::Result<std::optional<SocialAccount>> find_where(store::Connection& c, std::string_view condition,
                                                       const store::Params& params) {
@@ -142,11 +144,11 @@ core::Status update_account(store::Connection& c, const SocialAccount& a) {
       "UPDATE social_accounts SET tenant_id = $3, social_network_id = $4, username = $5, display_name = $6, "
       "profile_image_url = $7, account_type = $8, status = $9, scopes = $10, access_token = $11, "
       "refresh_token = $12, token_expires_at = $13, refresh_token_expires_at = $14, token_version = $15, "
-      "platform_data = $16, last_synced_at = $17, updated_at = $18 WHERE org_id = $1 AND id = $2",
+      "platform_data = $16, last_synced_at = $17, updated_at = $18, app_password = $19 WHERE org_id = $1 AND id = $2",
       {a.org.value, a.id, a.tenant_id, a.social_network_id, a.username, a.display_name, a.profile_image_url,
        a.account_type, a.status, store::join_words(a.scopes), a.access_token, a.refresh_token, a.token_expires_at,
        a.refresh_token_expires_at, a.token_version, boost::json::serialize(a.platform_data), a.last_synced_at,
-       a.updated_at});
+       a.updated_at, a.app_password});
   if (!r) return std::move(r).error();
   if (*r == 0) return core::Error::not_found();
   return core::Ok{};

@@ -46,6 +46,9 @@ struct SocialAccount {
   std::vector<std::string> scopes;
   std::optional<core::Sealed> access_token;   // under token_aad(org, id, "access_token")
   std::optional<core::Sealed> refresh_token;  // under token_aad(org, id, "refresh_token")
+  // A credential that outlives the tokens: Bluesky's app password (contract
+  // §12), under token_aad(org, id, "app_password"). Absent on OAuth accounts.
+  std::optional<core::Sealed> app_password;
   std::optional<core::TimePoint> token_expires_at;
   std::optional<core::TimePoint> refresh_token_expires_at;
   std::int64_t token_version = 0;  // bumped on every token write (compare-and-swap for refresh)

@@ -3,6 +3,7 @@
 #include "api/body_reader.hpp"
 #include "api/endpoint.hpp"
 #include "api/json_values.hpp"
+#include "api/query_params.hpp"
 #include "connect/authorize_url.hpp"
 #include "connect/callback.hpp"
 #include "connect/connect_state.hpp"
@@ -165,17 +166,10 @@ std::optional<std::string> cookie(std::string_view header, std::string_view name
   return std::nullopt;
 }
 
-std::optional<std::string> query_value(const http::Request& req, std::string_view name) {
-  auto params = boost::urls::url_view(req.target).params();
-  auto it = params.find(name);
-  if (it == params.end() || !(*it).has_value) return std::nullopt;
-  return std::string((*it).value);
-}
-
 Awaitable callback(Call& call) {
   const connect::ConnectConfig& cc = *call.ctx.connect;
-  connect::CallbackParams params{query_value(call.request, "state"), query_value(call.request, "code"),
-                                 query_value(call.request, "error"), query_value(call.request, "iss")};
+  connect::CallbackParams params{query_param(call.request, "state"), query_param(call.request, "code"),
+                                 query_param(call.request, "error"), query_param(call.request, "iss")};
   const connect::CallbackOutcome outcome = co_await connect::handle_callback(call.ctx.connect_deps(), params);
 
   if (outcome.redirect_uri) {

@@ -1,12 +1,15 @@
 #include "app/cli.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
+#include "app/key_source.hpp"
 #include "core/time_format.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_ring.hpp"
 #include "crypto/secure_random.hpp"
+#include "jobs/sealed_columns.hpp"
 #include "orgs/api_key_store.hpp"
 #include "orgs/organization.hpp"
 #include "store/database.hpp"
@@ -27,6 +30,10 @@ constexpr const char* kUsage =
     "  api-key list                  list every key (never the secret)\n"
     "  api-key revoke ID             revoke a key\n"
     "  keys generate                 print a new POSTFUZE_ENCRYPTION_KEYS entry\n"
+    "  keys rotate                   make a new key the active one in the key file (old keys kept\n"
+    "                                for decryption); with POSTFUZE_ENCRYPTION_KEYS set, print the\n"
+    "                                entry to put first in it instead\n"
+    "  keys status                   per key id, how many sealed values still name it\n"
     "  help                          this text and the configuration variables\n";
 
 void print_help() {
@@ -172,6 +179,91 @@ int api_key_revoke(std::vector<std::string> args, const EnvLookup& env) {
   return 0;
 }
 
+// `keys rotate`: see README "Rotating the encryption key".
+int keys_rotate(std::vector<std::string> args, const EnvLookup& env) {
+  auto config = load_config(env, args);
+  if (!config) return usage_error(config.error().detail);
+  crypto::SecureRandom random;
+  if (config->encryption_keys) {
+    auto ring = crypto::KeyRing::parse(*config->encryption_keys);
+    const std::string id = new_key_id(random, ring ? ring->key_ids() : std::vector<std::string>{});
+    std::cout << crypto::KeyRing::generate_entry(random, id) << "\n";
+    std::cerr << "POSTFUZE_ENCRYPTION_KEYS is set: the keys come from the environment, which postfuze cannot rewrite.\n"
+                 "To rotate, put the entry printed above FIRST in POSTFUZE_ENCRYPTION_KEYS and keep the current keys\n"
+                 "after it (POSTFUZE_ENCRYPTION_KEYS=<new entry>,<current value>), then restart every server.\n"
+                 "New values are sealed with "
+              << id
+              << " at once and existing ones are re-encrypted in the background;\n"
+                 "`postfuze keys status` tells when an old key is no longer referenced and can be removed.\n";
+    return 1;
+  }
+  auto rotation = rotate_key_file(*config, random);
+  if (!rotation) return fail(rotation.error());
+  std::string kept;
+  for (const auto& id : rotation->kept_key_ids) kept += (kept.empty() ? "" : ", ") + id;
+  std::cout << "rotated " << rotation->path.string() << ": new active key " << rotation->new_key_id << "; kept "
+            << kept << " after it for decryption\n"
+            << "A running server using this key file picks it up within POSTFUZE_KEY_RELOAD_MS (at once on SIGHUP): it "
+               "seals new values with "
+            << rotation->new_key_id << " and re-encrypts existing values in the background.\n"
+            << "`postfuze keys status` tells when " << kept << " can be removed.\n";
+  return 0;
+}
+
+// `keys status`: for each configured key id, the sealed values naming it.
+int keys_status(std::vector<std::string> args, const EnvLookup& env) {
+  auto config = load_config(env, args);
+  if (!config) return usage_error(config.error().detail);
+  if (!config->encryption_keys && !std::filesystem::exists(key_file_path(*config))) {
+    std::cerr << "error: no keys are configured: POSTFUZE_ENCRYPTION_KEYS is unset and there is no key file "
+              << key_file_path(*config).string() << "\n";
+    return 1;
+  }
+  core::SystemClock clock;
+  crypto::SecureRandom random;
+  core::Logger quiet(clock, core::LogLevel::error);
+  auto ring = load_key_ring(*config, quiet, random);
+  if (!ring) return usage_error(ring.error().detail);
+  auto db = open_store(*config);
+  if (!db) return fail(db.error());
+  std::vector<std::string> ids{ring->active_key_id()};
+  for (const auto& id : ring->key_ids())
+    if (id != ring->active_key_id()) ids.push_back(id);
+  std::vector<jobs::KeyCount> counts;
+  auto s = (*db)->with_connection([&](store::Connection& c) -> core::Status {
+    auto r = jobs::count_by_key(c, ids);
+    if (!r) return std::move(r).error();
+    counts = std::move(*r);
+    return core::Ok{};
+  });
+  if (!s) return fail(s.error());
+
+  std::cout << "keys from " << (config->encryption_keys ? "POSTFUZE_ENCRYPTION_KEYS" : key_file_path(*config).string())
+            << "; active key: " << ring->active_key_id() << "\n";
+  std::int64_t unknown = 0;
+  for (const auto& c : counts)
+    if (c.key_id.empty()) unknown += c.values;
+  for (const auto& id : ids) {
+    std::int64_t total = 0;
+    for (const auto& c : counts)
+      if (c.key_id == id) total += c.values;
+    const bool active = id == ring->active_key_id();
+    std::cout << "key " << id << (active ? " (active)" : "") << ": " << total << " sealed value(s)\n";
+    for (const auto& c : counts)
+      if (c.key_id == id) std::printf("  %-36s %lld\n", c.column.c_str(), static_cast<long long>(c.values));
+    if (active) continue;
+    if (total == 0)
+      std::cout << "  " << id << " is no longer referenced: it can be removed from the key list.\n";
+    else
+      std::cout << "  " << id << " is still referenced: a running server re-encrypts these values in the background; "
+                << "keep " << id << " until this reaches 0.\n";
+  }
+  if (unknown > 0)
+    std::cout << unknown << " sealed value(s) name a key id that is not configured: they cannot be opened.\n";
+  std::cout << std::flush;
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& all_args, const EnvLookup& env) {
@@ -209,6 +301,10 @@ int run_cli(const std::vector<std::string>& all_args, const EnvLookup& env) {
     if (sub == "revoke") return api_key_revoke(args, env);
     return usage_error("unknown api-key command '" + sub + "'");
   }
+  if (command == "keys" && !args.empty() && args.front() == "rotate")
+    return keys_rotate(std::vector<std::string>(args.begin() + 1, args.end()), env);
+  if (command == "keys" && !args.empty() && args.front() == "status")
+    return keys_status(std::vector<std::string>(args.begin() + 1, args.end()), env);
   if (command == "keys" && args.size() == 1 && args.front() == "generate") {
     crypto::SecureRandom random;
     std::cout << crypto::KeyRing::generate_entry(random, "k" + crypto::hex_encode(random.bytes(4))) << "\n";

@@ -1,5 +1,5 @@
 // The `postfuze` command line: serve, migrate, api-key create|list|revoke,
-// keys generate, help. Returns the process exit code: 0 success, 1 runtime
+// keys generate|rotate|status, help. Returns the process exit code: 0 success, 1 runtime
 // failure, 2 bad usage or configuration (one line on stderr naming it).
 #pragma once
 

@@ -63,6 +63,8 @@ const std::vector<ConfigVariable>& config_variables() {
       {"POSTFUZE_DATA_DIR", "--data-dir", "directory for the SQLite file and the generated key file", "./data"},
       {"POSTFUZE_ENCRYPTION_KEYS", "--encryption-keys", "comma-separated KEYID:base64(32 bytes), first active",
        "key file created in the data dir"},
+      {"POSTFUZE_KEY_RELOAD_MS", "--key-reload-ms",
+       "how often a running server checks the key file for a rotation (also on SIGHUP)", "2000"},
       {"POSTFUZE_LOG_LEVEL", "--log-level", "debug, info, warn or error", "info"},
       {"POSTFUZE_BODY_LIMIT", "--body-limit", "largest request body in bytes", "1048576"},
       {"POSTFUZE_READ_TIMEOUT_MS", "--read-timeout-ms", "time allowed to send one whole request", "10000"},
@@ -84,6 +86,13 @@ const std::vector<ConfigVariable>& config_variables() {
        "JSON file replacing platforms' authorize_url, token_url and api_base_url: {\"x\": {…}, …}", "none"},
       {"POSTFUZE_PLATFORM_TIMEOUT_MS", "--platform-timeout-ms", "time one platform call (token, identity) may take",
        "15000"},
+      {"POSTFUZE_BLUESKY_SERVICE", "--bluesky-service",
+       "Bluesky service (entryway) for handle resolution and email logins: absolute http(s) URL",
+       "https://bsky.social"},
+      {"POSTFUZE_PLC_URL", "--plc-url", "PLC directory that resolves did:plc identities: absolute http(s) URL",
+       "https://plc.directory"},
+      {"POSTFUZE_TOKEN_REFRESH_POLL_MS", "--token-refresh-poll-ms",
+       "how often the server looks for tokens about to expire and renews them", "60000"},
       {"POSTFUZE_WEBHOOK_RETRY_SCHEDULE", "--webhook-retry-schedule",
        "seconds between webhook attempts, comma-separated", "5,300,1800,7200,18000,36000,50400,72000,86400"},
       {"POSTFUZE_WEBHOOK_TIMEOUT_MS", "--webhook-timeout-ms", "time a receiver has to answer", "15000"},
@@ -266,6 +275,23 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
   std::int64_t platform_timeout = c.platform_timeout.count();
   if (auto s = number("POSTFUZE_PLATFORM_TIMEOUT_MS", 100LL, 300000LL, platform_timeout); !s) return std::move(s).error();
   c.platform_timeout = std::chrono::milliseconds(platform_timeout);
+  std::int64_t key_reload = c.key_reload_interval.count();
+  if (auto s = number("POSTFUZE_KEY_RELOAD_MS", 10LL, 3600000LL, key_reload); !s) return std::move(s).error();
+  c.key_reload_interval = std::chrono::milliseconds(key_reload);
+  std::int64_t refresh_poll = c.token_refresh_poll.count();
+  if (auto s = number("POSTFUZE_TOKEN_REFRESH_POLL_MS", 10LL, 86400000LL, refresh_poll); !s) return std::move(s).error();
+  c.token_refresh_poll = std::chrono::milliseconds(refresh_poll);
+  for (const auto& [var, target] : {std::pair{"POSTFUZE_BLUESKY_SERVICE", &c.bluesky_service},
+                                   std::pair{"POSTFUZE_PLC_URL", &c.plc_url}}) {
+    auto v = get(var);
+    if (!v) continue;
+    auto u = boost::urls::parse_absolute_uri(*v);
+    if (!u || u->has_query() || u->has_fragment() || u->has_userinfo() || u->encoded_host().empty() ||
+        (u->scheme() != "http" && u->scheme() != "https"))
+      return config_error(var, "expected an absolute http(s) URL without query, got '" + *v + "'");
+    *target = *v;
+    while (target->ends_with('/')) target->pop_back();
+  }
   if (auto v = get("POSTFUZE_WEBHOOK_RETRY_SCHEDULE")) {
     auto schedule = webhooks::parse_retry_schedule(*v);
     if (!schedule)

@@ -28,6 +28,7 @@ struct Config {
   std::string database_url;
   std::string data_dir;
   std::optional<std::string> encryption_keys;  // the raw spec; unset → key file in data_dir
+  std::chrono::milliseconds key_reload_interval{2'000};  // how often the key file is checked for a rotation
   core::LogLevel log_level = core::LogLevel::info;
   http::ServerOptions server;
   int threads = 0;          // I/O threads
@@ -40,6 +41,12 @@ struct Config {
   std::optional<std::string> shared_apps_json;
   std::optional<std::string> provider_overrides_json;
   std::chrono::milliseconds platform_timeout{15'000};  // one platform call, end to end
+  std::chrono::milliseconds token_refresh_poll{60'000};  // how often expiring tokens are looked for
+  // Bluesky connect (contract §12): the service (entryway) that resolves
+  // handles and logs in email identifiers, and the PLC directory that
+  // resolves did:plc identities. Absolute http(s) URLs, no trailing '/'.
+  std::string bluesky_service = "https://bsky.social";
+  std::string plc_url = "https://plc.directory";
   webhooks::DispatcherOptions webhooks;
 };
 

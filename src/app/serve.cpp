@@ -1,5 +1,6 @@
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -9,10 +10,13 @@
 
 #include "api/routes.hpp"
 #include "app/cli.hpp"
+#include "app/key_reload.hpp"
 #include "app/key_source.hpp"
 #include "connect/connect_services.hpp"
+#include "connect/refresh_job.hpp"
 #include "crypto/secure_random.hpp"
 #include "http/server.hpp"
+#include "jobs/reencrypt.hpp"
 #include "net/http_client.hpp"
 #include "webhooks/dispatcher.hpp"
 #include "orgs/api_key_store.hpp"
@@ -86,6 +90,11 @@ int serve(const Config& config) {
   net::HttpClient outbound(io.get_executor(), clock,
                            {"PostFuze-Server/1.0 (+webhooks)", config.allow_private_webhooks, config.ca_file});
   webhooks::Dispatcher dispatcher(io, **db, blocking, *ring, clock, random, log, outbound, config.webhooks);
+  // Key rotation: rewrites values sealed with an old key under the active one (D21).
+  jobs::Reencryptor reencryptor(io, **db, blocking, *ring, random, log);
+  // Live rotation: a changed key file (or SIGHUP) reloads the ring in place
+  // and runs the re-encryption pass again.
+  KeyReloader key_reloader(io, config, *ring, log, [&reencryptor] { reencryptor.wake(); });
   // Connect: the catalogue with the operator's overrides, shared apps, the
   // redirect allow-list and a client for platform calls (config.cpp has
   // already validated both files).
@@ -96,8 +105,11 @@ int serve(const Config& config) {
   const connect::RedirectAllowList redirects(config.app_origins);
   net::HttpClient platform_http(io.get_executor(), clock, {"PostFuze-Server/1.0", true, config.ca_file});
   connect::ConnectConfig connect_config{catalog, shared_apps, redirects, platform_http, {}, {}, config.platform_timeout};
+  connect_config.bluesky_service = config.bluesky_service;
+  connect_config.plc_url = config.plc_url;
   api::ApiContext ctx{**db,      *ring,   clock,   random, log, blocking, limiter, cursors, config.allow_private_webhooks,
                       [&dispatcher] { dispatcher.wake(); }, &connect_config};
+  connect::RefreshJob refresh_job(io, ctx.connect_deps(), {config.token_refresh_poll});
   http::Router router;
   api::mount_all(router, ctx);
   http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
@@ -119,15 +131,29 @@ int serve(const Config& config) {
     return 1;
   }
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (ec) return;
-    log.info("shutting down", {{"signal", signo}});
-    dispatcher.stop();
-    server.shutdown([&io] { io.stop(); });
-  });
+  // SIGHUP re-reads the key file and waits again; SIGINT/SIGTERM shut down.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+          key_reloader.reload_now("SIGHUP");
+          signals.async_wait(on_signal);
+          return;
+        }
+        log.info("shutting down", {{"signal", signo}});
+        key_reloader.stop();
+        dispatcher.stop();
+        reencryptor.stop();
+        refresh_job.stop();
+        server.shutdown([&io] { io.stop(); });
+      };
+  signals.async_wait(on_signal);
   server.start();
   dispatcher.start();
+  reencryptor.start();
+  key_reloader.start();
+  refresh_job.start();
   log.info("listening", {{"address", bound->address().to_string()}, {"port", bound->port()}, {"url", base_url},
                          {"shared_apps", shared_apps.size()}, {"provider_overrides", config.provider_overrides_json.has_value()}});
 

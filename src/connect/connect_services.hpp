@@ -32,6 +32,10 @@ struct ConnectConfig {
   std::string callback_url;  // <public URL>/api/v1/connect/callback; set before the server starts
   std::string public_origin;  // the origin the hosted page's form posts from
   std::chrono::milliseconds platform_timeout{15'000};
+  // Bluesky connect (bluesky_connect.hpp): the service that resolves handles
+  // and logs in email identifiers, and the PLC directory. No trailing '/'.
+  std::string bluesky_service = "https://bsky.social";
+  std::string plc_url = "https://plc.directory";
 };
 
 struct ConnectDeps {

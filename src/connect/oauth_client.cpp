@@ -162,6 +162,61 @@ boost::asio::awaitable<core::Result<TokenGrant>> long_lived(PlatformCalls calls,
   co_return grant;
 }
 
+boost::asio::awaitable<RefreshResult> refresh_grant(PlatformCalls calls, const providers::ProviderSpec& spec,
+                                                    const OAuthApp& app, const core::Secret& credential) {
+  const providers::OAuthSpec& oauth = *spec.oauth;
+  net::OutboundRequest req;
+  req.timeout = calls.timeout;
+  req.headers.emplace_back("Accept", "application/json");
+  if (spec.refresh.request) {
+    const providers::LongLivedSpec& rr = *spec.refresh.request;
+    net::FormFields fields = {{"grant_type", rr.grant_type}};
+    if (rr.send_client_id) fields.emplace_back(oauth.client_id_param, app.client_id);
+    fields.emplace_back(rr.token_param, credential.reveal());
+    boost::urls::url url(spec.api_url(rr.path));
+    url.set_encoded_query(net::form_urlencode(fields));
+    req.method = verb::get;
+    req.url = std::string(url.buffer());
+  } else {
+    net::FormFields fields = {{"grant_type", "refresh_token"}, {"refresh_token", credential.reveal()}};
+    if (oauth.client_auth == providers::ClientAuth::basic) {
+      req.headers.emplace_back("Authorization", basic_auth(app));
+    } else {
+      fields.emplace_back(oauth.client_id_param, app.client_id);
+      fields.emplace_back("client_secret", app.client_secret.reveal());
+    }
+    req.method = verb::post;
+    req.url = oauth.token_url;
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    req.body = net::form_urlencode(fields);
+  }
+  const net::OutboundResult r = co_await calls.http.send(std::move(req));
+  RefreshResult out;
+  if (r.failure) {
+    out.failure = RefreshFailure::transient;
+    out.reason = "transient: " + describe(r);
+    co_return out;
+  }
+  const int status = r.response->status;
+  const std::string error = platform_error(r.response->body);
+  if (status >= 200 && status < 300) {
+    auto grant = parse_token_response(r.response->body, oauth, calls.clock.now(), {});
+    if (grant) {
+      out.grant = std::move(*grant);
+      co_return out;
+    }
+    // A 2xx carrying an error (Reddit answers invalid_grant with 200).
+    out.failure = error == "invalid_grant" ? RefreshFailure::expired : RefreshFailure::transient;
+    out.reason = std::string(out.failure == RefreshFailure::expired ? "expired: " : "transient: ") + describe(r);
+    co_return out;
+  }
+  const bool transient = status == 408 || status == 429 || status >= 500 || error == "invalid_client" ||
+                         error == "unparsed" || error == "none";
+  out.failure = transient ? RefreshFailure::transient : RefreshFailure::expired;
+  out.reason = std::string(transient ? "transient: " : "expired: ") + describe(r);
+  co_return out;
+}
+
 boost::asio::awaitable<core::Result<boost::json::value>> get_json(PlatformCalls calls, std::string url,
                                                                   const core::Secret& access_token) {
   net::OutboundRequest req;

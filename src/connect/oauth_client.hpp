@@ -59,6 +59,26 @@ boost::asio::awaitable<core::Result<TokenGrant>> exchange_code(PlatformCalls cal
 boost::asio::awaitable<core::Result<TokenGrant>> long_lived(PlatformCalls calls, const providers::ProviderSpec& spec,
                                                             const OAuthApp& app, TokenGrant grant);
 
+// Renewing a token without the user (refresh grant, or the platform's own
+// request such as Threads' th_refresh_token). Failures are classified for
+// the account's status (docs/decisions.md D22):
+//   transient — network, timeout, 408, 429, 5xx, or our app's credentials
+//               refused (invalid_client): retry later, status unchanged;
+//   expired   — the platform refuses the grant (invalid_grant, Graph 190, …):
+//               the account needs the user again.
+enum class RefreshFailure { transient, expired };
+
+struct RefreshResult {
+  std::optional<TokenGrant> grant;
+  std::optional<RefreshFailure> failure;
+  std::string reason;  // for logs and /health; never a token
+};
+
+// `credential` is the refresh token, or the access token for platforms whose
+// renewal trades it (spec.refresh.request).
+boost::asio::awaitable<RefreshResult> refresh_grant(PlatformCalls calls, const providers::ProviderSpec& spec,
+                                                    const OAuthApp& app, const core::Secret& credential);
+
 // GET `url` with the bearer token; the parsed JSON body of a 2xx answer.
 boost::asio::awaitable<core::Result<boost::json::value>> get_json(PlatformCalls calls, std::string url,
                                                                   const core::Secret& access_token);

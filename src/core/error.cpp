@@ -23,6 +23,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::oauth_not_supported: return "oauth_not_supported";
     case ErrorCode::session_expired: return "session_expired";
     case ErrorCode::unavailable: return "unavailable";
+    case ErrorCode::invalid_credentials: return "invalid_credentials";
+    case ErrorCode::platform_unavailable: return "platform_unavailable";
     case ErrorCode::internal: return "internal";
   }
   return "internal";
@@ -45,9 +47,11 @@ int http_status(ErrorCode code) {
     case ErrorCode::unsupported_media_type: return 415;
     case ErrorCode::validation_failed:
     case ErrorCode::network_not_configured:
-    case ErrorCode::oauth_not_supported: return 422;
+    case ErrorCode::oauth_not_supported:
+    case ErrorCode::invalid_credentials: return 422;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::headers_too_large: return 431;
+    case ErrorCode::platform_unavailable: return 502;
     case ErrorCode::unavailable: return 503;
     case ErrorCode::internal: return 500;
   }
@@ -95,6 +99,14 @@ Error Error::session_expired() {
 
 Error Error::unavailable(std::string detail, std::string internal) {
   return {ErrorCode::unavailable, std::move(detail), std::move(internal), {}};
+}
+
+Error Error::invalid_credentials(std::string detail) {
+  return {ErrorCode::invalid_credentials, std::move(detail), {}, {}};
+}
+
+Error Error::platform_unavailable(std::string detail, std::string internal) {
+  return {ErrorCode::platform_unavailable, std::move(detail), std::move(internal), {}};
 }
 
 Error Error::internal_error(std::string internal) {

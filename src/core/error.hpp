@@ -35,6 +35,8 @@ enum class ErrorCode {
   oauth_not_supported,
   session_expired,
   unavailable,
+  invalid_credentials,
+  platform_unavailable,
   internal,
 };
 
@@ -73,6 +75,12 @@ struct Error {
   static Error oauth_not_supported(std::string detail);
   static Error session_expired();
   static Error unavailable(std::string detail, std::string internal = {});
+  // A platform refused the credentials the customer gave (Bluesky app
+  // password, 422); never echoes them.
+  static Error invalid_credentials(std::string detail);
+  // A platform (or its identity resolver) could not be reached or answered a
+  // server error (502); `internal` says which call and how it failed.
+  static Error platform_unavailable(std::string detail, std::string internal = {});
   static Error internal_error(std::string internal);
 };
 

@@ -5,10 +5,21 @@
 // builds from the secret's purpose and row (e.g. "api.cursor" or
 // "account.token|<org>|<account>|access"), plus the key id itself, so a
 // ciphertext copied to another row, purpose or key id fails to open.
-// Immutable after construction: safe to share between threads.
+//
+// Reloadable in place (key rotation without a restart, docs/decisions.md
+// D21): the keys live in an immutable State behind a shared_ptr that a mutex
+// guards only while it is copied or replaced (not
+// std::atomic<std::shared_ptr>: GCC 12's load() unlocks with relaxed order,
+// which ThreadSanitizer rightly reports as a race). Every call takes one snapshot, so a concurrent reload() never mixes two key
+// lists within one seal, open or derive; holders of `const KeyRing&` see the
+// new keys on their next call. Thread safety: every member may be called from
+// any thread, concurrently with reload(). A copy shares the current snapshot
+// and is then independent of the original.
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +40,27 @@ class KeyRing {
   // A new "KEYID:base64" entry with 32 fresh random bytes.
   static std::string generate_entry(core::Random& random, std::string_view key_id);
 
-  const std::string& active_key_id() const { return active_id_; }
-  std::vector<std::string> key_ids() const;
+  KeyRing();  // no keys: seal() and derive() throw std::out_of_range; parse() makes a usable ring
+  KeyRing(const KeyRing& other);
+  KeyRing& operator=(const KeyRing& other);
+  ~KeyRing();
+
+  // Replaces the keys with those of `spec` (the grammar of parse()) for every
+  // later call. The new list must contain the current active key id with the
+  // same key bytes, so nothing sealed a moment ago becomes unreadable; it may
+  // put another key first (rotation) and add or drop other keys. Errors
+  // (validation_failed, without key material): a spec parse() refuses, or
+  // one without the current active key; the ring is unchanged then.
+  core::Status reload(std::string_view spec);
+
+  // The key ids of one snapshot: the active one, then the others in key-id order.
+  struct Ids {
+    std::string active;
+    std::vector<std::string> others;
+  };
+  Ids ids() const;
+  std::string active_key_id() const;
+  std::vector<std::string> key_ids() const;  // in key-id order
   bool has_key(std::string_view key_id) const;
 
   core::Sealed seal(core::Random& random, std::string_view aad, std::string_view plaintext) const;
@@ -39,12 +69,26 @@ class KeyRing {
   core::Result<core::Secret> open(const core::Sealed& sealed, std::string_view aad) const;
 
   // A 32-byte key derived from the active key for a named purpose (HKDF), e.g.
-  // signing pagination cursors.
+  // signing pagination cursors. A caller that keeps the result (the cursor
+  // codec, derived once at start) keeps the key of that moment; a reload does
+  // not change it.
   std::string derive(std::string_view purpose) const;
 
  private:
-  std::string active_id_;
-  std::map<std::string, std::string, std::less<>> keys_;  // id -> 32 raw bytes
+  struct State {
+    std::string active_id;
+    std::map<std::string, std::string, std::less<>> keys;  // id -> 32 raw bytes
+    ~State();
+  };
+  static core::Result<std::shared_ptr<const State>> parse_state(std::string_view spec);
+  std::shared_ptr<const State> snapshot() const {
+    std::lock_guard lock(mutex_);
+    return state_;
+  }
+  void replace(std::shared_ptr<const State> next);
+
+  mutable std::mutex mutex_;            // guards state_ (the pointer, not the State: that is immutable)
+  std::shared_ptr<const State> state_;  // never null
 };
 
 }  // namespace postfuze::crypto

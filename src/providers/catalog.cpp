@@ -289,9 +289,24 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
 
   {
     const ObjectReader refresh(r.required("refresh"), r.at("refresh"));
-    refresh.only({"supported", "rotates"});
+    refresh.only({"supported", "rotates", "margin_s", "request"});
     spec.refresh.supported = refresh.boolean("supported");
     spec.refresh.rotates = refresh.boolean("rotates");
+    if (const json::value* m = refresh.get("margin_s")) {
+      if (!m->is_int64() || m->get_int64() < 0 || m->get_int64() > 7 * 86400)
+        fail(refresh.at("margin_s"), "must be a number of seconds between 0 and 604800");
+      spec.refresh.margin = std::chrono::seconds(m->get_int64());
+    }
+    if (const json::value* req = refresh.get("request"); req != nullptr && !req->is_null()) {
+      const ObjectReader l(*req, refresh.at("request"));
+      l.only({"path", "grant_type", "token_param", "send_client_id"});
+      LongLivedSpec rs;
+      rs.path = read_path(l, "path", spec.api_version);
+      rs.grant_type = l.nonempty_string("grant_type");
+      rs.token_param = l.nonempty_string("token_param");
+      rs.send_client_id = l.has("send_client_id") && l.boolean("send_client_id");
+      spec.refresh.request = std::move(rs);
+    }
     if (spec.refresh.rotates && !spec.refresh.supported) fail(refresh.at("rotates"), "requires supported: true");
   }
   {
@@ -416,6 +431,7 @@ core::Status apply_overrides(Catalog& catalog, std::string_view overrides_json) 
         reroot(spec->identity.path);
         if (spec->sub_accounts) reroot(spec->sub_accounts->path);
         if (spec->oauth && spec->oauth->long_lived) reroot(spec->oauth->long_lived->path);
+        if (spec->refresh.request) reroot(spec->refresh.request->path);
       } else if (key == "authorize_url" || key == "token_url") {
         if (!spec->oauth) return core::Error::validation(field, "platform \"" + platform + "\" does not use OAuth");
         target = key == "authorize_url" ? &spec->oauth->authorize_url : &spec->oauth->token_url;

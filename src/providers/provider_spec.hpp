@@ -7,6 +7,7 @@
 // Plain immutable data once loaded: safe to share between threads.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,11 @@ struct OAuthSpec {
 struct RefreshPolicy {
   bool supported = false;  // the platform has a way to renew the token without the user
   bool rotates = false;    // each renewal replaces the refresh credential (store the new one)
+  // How long before expiry a token is renewed (proactively, and on use).
+  std::chrono::seconds margin{300};
+  // Set when renewal is not RFC 6749's refresh_token grant at the token URL
+  // but a GET trading the current access token (Threads' th_refresh_token).
+  std::optional<LongLivedSpec> request;
 };
 
 // The call that tells who connected. `path` is either "/..." relative to

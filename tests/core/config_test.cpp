@@ -185,6 +185,20 @@ TEST(LoadConfig, AcceptsTheFlagOfEveryDocumentedVariable) {
   EXPECT_EQ(flags.size(), config_variables().size());
 }
 
+TEST(LoadConfig, ReadsTheBlueskyServiceAndPlcDirectory) {
+  const Config defaults = load_ok({});
+  EXPECT_EQ(defaults.bluesky_service, "https://bsky.social");
+  EXPECT_EQ(defaults.plc_url, "https://plc.directory");
+  const Config c = load_ok({{"POSTFUZE_BLUESKY_SERVICE", "http://127.0.0.1:2583/bluesky/"},
+                            {"POSTFUZE_PLC_URL", "https://plc.example"}});
+  EXPECT_EQ(c.bluesky_service, "http://127.0.0.1:2583/bluesky");  // trailing '/' dropped
+  EXPECT_EQ(c.plc_url, "https://plc.example");
+  for (const char* bad : {"bsky.social", "ftp://bsky.social", "https://bsky.social/?x=1", "https://u@bsky.social"}) {
+    expect_error_naming({{"POSTFUZE_BLUESKY_SERVICE", bad}}, {}, "POSTFUZE_BLUESKY_SERVICE");
+    expect_error_naming({{"POSTFUZE_PLC_URL", bad}}, {}, "POSTFUZE_PLC_URL");
+  }
+}
+
 // --- errors ---
 
 TEST(LoadConfig, RefusesAnUnknownFlagNamingIt) {

@@ -32,6 +32,8 @@ const std::vector<std::pair<ErrorCode, std::pair<std::string, int>>>& catalogue(
       {ErrorCode::oauth_not_supported, {"oauth_not_supported", 422}},
       {ErrorCode::session_expired, {"session_expired", 404}},
       {ErrorCode::unavailable, {"unavailable", 503}},
+      {ErrorCode::invalid_credentials, {"invalid_credentials", 422}},
+      {ErrorCode::platform_unavailable, {"platform_unavailable", 502}},
       {ErrorCode::internal, {"internal", 500}},
   };
   return c;
@@ -63,13 +65,15 @@ TEST(ErrorCatalogue, EveryCodeMapsToItsDocumentedStatus) {
 TEST(ErrorCatalogue, TheStatusesInUseAreExactlyTheDocumentedSet) {
   std::set<int> statuses;
   for (const auto& [code, _] : catalogue()) statuses.insert(http_status(code));
-  EXPECT_EQ(statuses, (std::set<int>{400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 431, 500, 503}));
+  EXPECT_EQ(statuses, (std::set<int>{400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 431, 500, 502, 503}));
 }
 
 TEST(Error, StatusFollowsTheCode) {
   EXPECT_EQ(Error::not_found().status(), 404);
   EXPECT_EQ(Error::conflict("x").status(), 409);
   EXPECT_EQ(Error::unavailable("x").status(), 503);
+  EXPECT_EQ(Error::invalid_credentials("x").status(), 422);
+  EXPECT_EQ(Error::platform_unavailable("x").status(), 502);
 }
 
 TEST(Error, ADefaultErrorIsInternal) {

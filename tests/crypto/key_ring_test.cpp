@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "crypto/aead.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
@@ -235,6 +239,115 @@ TEST(KeyRing, DeriveIsHkdfOfTheActiveKeyPerPurpose) {
   EXPECT_EQ(cursor, hkdf_sha256(kKeyA, "postfuze", "api.cursor", 32));
   EXPECT_NE(cursor, keys.derive("webhooks.signing"));
   EXPECT_NE(cursor, ring("k2:" + kKeyB64 + ",k1:" + kKeyA64).derive("api.cursor"));
+}
+
+// --- reload (live rotation, docs/decisions.md D21) ---------------------------
+
+const std::string kKeyC64 = base64_encode(std::string(32, 'C'));
+
+TEST(KeyRing, ReloadMakesNewWritesUseTheNewKeyAtOnceAndOldTextStillOpens) {
+  SecureRandom random;
+  KeyRing owner = ring("k1:" + kKeyA64);
+  const KeyRing& keys = owner;  // how the server's modules hold it
+  const core::Sealed before = keys.seal(random, "aad", "sealed before");
+  const std::string cursor_key = keys.derive("api.cursor");  // derived once at start, kept by its holder
+
+  ASSERT_TRUE(owner.reload("k2:" + kKeyB64 + ",k1:" + kKeyA64));
+  EXPECT_EQ(keys.active_key_id(), "k2");
+  EXPECT_EQ(keys.key_ids(), (std::vector<std::string>{"k1", "k2"}));
+  const KeyRing::Ids ids = keys.ids();
+  EXPECT_EQ(ids.active, "k2");
+  EXPECT_EQ(ids.others, (std::vector<std::string>{"k1"}));
+  const core::Sealed after = keys.seal(random, "aad", "sealed after");
+  EXPECT_EQ(after.key_id(), "k2");
+  ASSERT_TRUE(keys.open(before, "aad"));
+  EXPECT_EQ(keys.open(before, "aad")->reveal(), "sealed before");
+  EXPECT_EQ(keys.open(after, "aad")->reveal(), "sealed after");
+  EXPECT_EQ(keys.derive("api.cursor"), hkdf_sha256(kKeyB, "postfuze", "api.cursor", 32));
+  EXPECT_EQ(cursor_key, hkdf_sha256(kKeyA, "postfuze", "api.cursor", 32));
+
+  // Once nothing names k1 any more it may be dropped (k2 stays: it is active).
+  ASSERT_TRUE(owner.reload("k2:" + kKeyB64));
+  EXPECT_EQ(keys.key_ids(), (std::vector<std::string>{"k2"}));
+  EXPECT_TRUE(keys.open(after, "aad"));
+  EXPECT_FALSE(keys.open(before, "aad"));
+}
+
+TEST(KeyRing, ReloadRefusesAListWithoutTheActiveKeyAndKeepsTheRing) {
+  SecureRandom random;
+  KeyRing keys = ring("k2:" + kKeyB64 + ",k1:" + kKeyA64);
+  const core::Sealed sealed = keys.seal(random, "aad", "x");
+  struct Case {
+    std::string spec;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {"k3:" + kKeyC64 + ",k1:" + kKeyA64, "does not contain the active key 'k2'"},
+      {"k3:" + kKeyC64 + ",k2:" + kKeyA64, "other key bytes under the active key id 'k2'"},
+      {"", "no encryption keys are configured"},
+      {"k3:" + kKeyC64 + ",k2", "entry 2 is not of the form KEYID:base64"},
+  };
+  for (const auto& c : cases) {
+    const auto s = keys.reload(c.spec);
+    ASSERT_FALSE(s) << c.spec;
+    ASSERT_FALSE(s.error().fields.empty());
+    EXPECT_NE(s.error().fields.front().message.find(c.message), std::string::npos) << s.error().fields.front().message;
+    EXPECT_EQ(s.error().fields.front().message.find(kKeyC64.substr(0, 8)), std::string::npos) << "no key material";
+    EXPECT_EQ(keys.active_key_id(), "k2");
+    EXPECT_EQ(keys.key_ids(), (std::vector<std::string>{"k1", "k2"}));
+    EXPECT_TRUE(keys.open(sealed, "aad"));
+  }
+}
+
+TEST(KeyRing, ACopyKeepsItsSnapshotWhenTheOriginalReloads) {
+  SecureRandom random;
+  KeyRing keys = ring("k1:" + kKeyA64);
+  const KeyRing copy = keys;
+  ASSERT_TRUE(keys.reload("k2:" + kKeyB64 + ",k1:" + kKeyA64));
+  EXPECT_EQ(copy.active_key_id(), "k1");
+  EXPECT_EQ(keys.active_key_id(), "k2");
+  EXPECT_EQ(copy.seal(random, "aad", "x").key_id(), "k1");
+}
+
+// Several threads seal and open while another reloads back and forth between
+// two lists (each holding the other's active key): every call sees one whole
+// key list, so nothing ever fails, and both keys are used.
+TEST(KeyRing, ConcurrentSealAndOpenDuringReloadsNeverFail) {
+  KeyRing owner = ring("k1:" + kKeyA64 + ",k2:" + kKeyB64);
+  const KeyRing& keys = owner;
+  const std::string one_first = "k1:" + kKeyA64 + ",k2:" + kKeyB64;
+  const std::string two_first = "k2:" + kKeyB64 + ",k1:" + kKeyA64;
+  SecureRandom setup_random;
+  const core::Sealed old_text = keys.seal(setup_random, "aad|old", "sealed before the threads");
+
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0}, sealed_k1{0}, sealed_k2{0}, calls{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 4; ++t) {
+    workers.emplace_back([&, t] {
+      SecureRandom random;
+      const std::string plain = "secret of thread " + std::to_string(t);
+      while (!done.load()) {
+        const core::Sealed s = keys.seal(random, "aad|" + std::to_string(t), plain);
+        (s.key_id() == "k1" ? sealed_k1 : sealed_k2)++;
+        const auto opened = keys.open(s, "aad|" + std::to_string(t));
+        if (!opened || opened->reveal() != plain) ++failures;
+        const auto old = keys.open(old_text, "aad|old");
+        if (!old || old->reveal() != "sealed before the threads") ++failures;
+        if (keys.derive("p").size() != 32 || !keys.has_key(keys.active_key_id())) ++failures;
+        ++calls;
+      }
+    });
+  }
+  int reloads = 0;
+  for (; reloads < 2000 || calls.load() < 2000; ++reloads)
+    if (!owner.reload(reloads % 2 == 0 ? two_first : one_first)) ++failures;
+  done = true;
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GE(reloads, 2000);
+  EXPECT_GT(sealed_k1.load(), 0);
+  EXPECT_GT(sealed_k2.load(), 0);
 }
 
 }  // namespace

@@ -69,7 +69,8 @@ class ConnectTest : public ServerTest {
             {"POSTFUZE_SHARED_APPS", shared_path_},
             {"POSTFUZE_APP_URL", kAppOrigin},
             {"POSTFUZE_ALLOW_PRIVATE_WEBHOOKS", "true"},
-            {"POSTFUZE_RATE_LIMIT_MULTIPLIER", "100"}};
+            {"POSTFUZE_RATE_LIMIT_MULTIPLIER", "100"},
+            {"POSTFUZE_TOKEN_REFRESH_POLL_MS", "200"}};
   }
 
   static std::string client_id(const std::string& platform) { return "cid-" + platform; }
@@ -145,6 +146,18 @@ class ConnectTest : public ServerTest {
       return core::Ok{};
     });
     return n;
+  }
+
+  // Runs one statement against the test's database (e.g. to age a token).
+  void execute(const std::string& sql) {
+    auto db = store::open_database(db_->url());
+    if (!db) throw std::runtime_error("open_database failed");
+    auto s = (*db)->with_connection([&](store::Connection& c) -> core::Status {
+      auto r = c.execute(sql);
+      if (!r) return std::move(r).error();
+      return core::Ok{};
+    });
+    if (!s) throw std::runtime_error("execute failed: " + s.error().internal);
   }
 
   // The raw bytes of the SQLite database and its WAL (empty on PostgreSQL).

@@ -889,7 +889,9 @@ TEST_F(PlatformSimTest, ServesAThousandConcurrentSlowCalls) {
 
 TEST_F(PlatformSimTest, OverridesPointEveryPlatformAtTheSimulator) {
   const auto o = json::parse(sim_.overrides_json()).as_object();
-  EXPECT_EQ(o.size(), 10u);
+  EXPECT_EQ(o.size(), 11u);  // the ten OAuth platforms and bluesky (api_base_url only)
+  EXPECT_EQ(obj(o.at("bluesky")).size(), 1u);
+  EXPECT_EQ(str(obj(o.at("bluesky")).at("api_base_url")), sim_.base_url() + "/bluesky");
   const auto& x = obj(o.at("x"));
   EXPECT_EQ(str(x.at("authorize_url")), sim_.base_url() + "/x/oauth/authorize");
   EXPECT_EQ(str(x.at("token_url")), sim_.base_url() + "/x/oauth/token");

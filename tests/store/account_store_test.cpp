@@ -203,6 +203,10 @@ void expect_same(const SocialAccount& got, const SocialAccount& want) {
   if (want.refresh_token) {
     EXPECT_EQ(got.refresh_token->text(), want.refresh_token->text());
   }
+  ASSERT_EQ(got.app_password.has_value(), want.app_password.has_value());
+  if (want.app_password) {
+    EXPECT_EQ(got.app_password->text(), want.app_password->text());
+  }
   EXPECT_EQ(got.token_expires_at, want.token_expires_at);
   EXPECT_EQ(got.refresh_token_expires_at, want.refresh_token_expires_at);
   EXPECT_EQ(got.token_version, want.token_version);
@@ -227,6 +231,18 @@ TEST_P(AccountStore, RoundTripsEveryField) {
   expect_same(*by_identity, a);
 }
 
+TEST_P(AccountStore, AppPasswordRoundTripsSealedUnderItsOwnAssociatedData) {
+  auto a = value(org_a_, "bluesky", "did:plc:app");
+  a.app_password = keys_->seal(random_, token_aad(org_a_, a.id, "app_password"), "abcd-efgh-ijkl-mnop");
+  add(a);
+  const auto got = find(org_a_, a.id);
+  ASSERT_TRUE(got);
+  expect_same(*got, a);
+  EXPECT_EQ(open_token(got->app_password, token_aad(org_a_, a.id, "app_password")), "abcd-efgh-ijkl-mnop");
+  EXPECT_FALSE(keys_->open(*got->app_password, token_aad(org_a_, a.id, "refresh_token")));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM social_accounts WHERE app_password LIKE '%abcd-efgh%'"), 0);
+}
+
 TEST_P(AccountStore, NullableFieldsRoundTripAsAbsent) {
   SocialAccount a;
   a.id = core::new_uuid(random_);
@@ -248,6 +264,7 @@ TEST_P(AccountStore, NullableFieldsRoundTripAsAbsent) {
   EXPECT_TRUE(got->scopes.empty());
   EXPECT_FALSE(got->access_token);
   EXPECT_FALSE(got->refresh_token);
+  EXPECT_FALSE(got->app_password);
   EXPECT_FALSE(got->token_expires_at);
   EXPECT_FALSE(got->refresh_token_expires_at);
   EXPECT_EQ(got->token_version, 0);
@@ -481,6 +498,7 @@ TEST_P(AccountStore, UpdateWritesEveryMutableColumn) {
   b.scopes = {"boards:read"};
   b.access_token = keys_->seal(random_, token_aad(org_a_, a.id, "access_token"), "rotated");
   b.refresh_token.reset();
+  b.app_password = keys_->seal(random_, token_aad(org_a_, a.id, "app_password"), "abcd-efgh-ijkl-mnop");
   b.token_expires_at = clock_.now() + 1h;
   b.refresh_token_expires_at.reset();
   b.token_version = 7;
@@ -492,6 +510,11 @@ TEST_P(AccountStore, UpdateWritesEveryMutableColumn) {
   ASSERT_TRUE(got);
   expect_same(*got, b);
   EXPECT_EQ(got->created_at, a.created_at);
+  EXPECT_EQ(open_token(got->app_password, token_aad(org_a_, a.id, "app_password")), "abcd-efgh-ijkl-mnop");
+  // And back to absent.
+  b.app_password.reset();
+  ASSERT_TRUE(status_of([&](store::Connection& c) { return update_account(c, b); }));
+  EXPECT_FALSE(find(org_a_, a.id)->app_password);
 
   // The identity and created_at never change.
   auto c2 = b;

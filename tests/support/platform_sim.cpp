@@ -145,6 +145,22 @@ void PlatformSim::advance_clock(std::chrono::seconds by) const {
       "POST /_sim/clock");
 }
 
+void PlatformSim::register_bluesky_account(const std::string& handle, const std::string& did,
+                                           const std::string& app_password, const std::string& password,
+                                           const std::string& email, const std::string& display_name) const {
+  json::object body{{"handle", handle}, {"did", did}, {"app_password", app_password}};
+  if (!password.empty()) body["password"] = password;
+  if (!email.empty()) body["email"] = email;
+  if (!display_name.empty()) body["display_name"] = display_name;
+  expect_ok(http_request(port_, verb::post, "/_sim/bluesky/accounts", json::serialize(body),
+                         {{"Content-Type", "application/json"}}),
+            "POST /_sim/bluesky/accounts");
+}
+
+json::object PlatformSim::bluesky_stats() const {
+  return expect_ok(http_request(port_, verb::get, "/_sim/bluesky/stats"), "GET /_sim/bluesky/stats").json().as_object();
+}
+
 PlatformSim::Step PlatformSim::authorize(const std::string& authorize_url, std::string_view decision) const {
   auto url = boost::urls::parse_absolute_uri(authorize_url);
   if (!url || url->port_number() != port_)

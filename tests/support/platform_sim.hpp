@@ -50,6 +50,16 @@ class PlatformSim {
   // Moves the simulator's clock forward (code and token expiry).
   void advance_clock(std::chrono::seconds by) const;
 
+  // Bluesky mode (sim/bluesky.hpp): registers an account at the simulated PDS
+  // and PLC directory; empty `password` / `email` / `display_name` mean none.
+  void register_bluesky_account(const std::string& handle, const std::string& did, const std::string& app_password,
+                                const std::string& password = {}, const std::string& email = {},
+                                const std::string& display_name = {}) const;
+  // {"resolve_handle","create_session","refresh_session","get_profile","plc","rejected"}
+  boost::json::object bluesky_stats() const;
+  std::string bluesky_service_url() const { return base_url() + "/bluesky"; }  // POSTFUZE_BLUESKY_SERVICE
+  std::string plc_url() const { return base_url() + "/plc"; }                  // POSTFUZE_PLC_URL
+
   // Plays the browser: GETs `authorize_url` (an absolute URL on this
   // simulator) and, when the consent page comes back, submits `decision`
   // ("approve" or "deny"). Returns the last response: normally a 302 whose
