@@ -22,7 +22,13 @@ packages=(
 for group in "$@"; do
   case "$group" in
     bench) packages+=(wrk nginx-light) ;;
-    browser) packages+=(chromium nodejs npm) ;;
+    browser)
+      packages+=(chromium)
+      # Node.js and npm from Debian unless some Node.js with npm is already installed (a NodeSource
+      # nodejs bundles npm and conflicts with Debian's npm package).
+      command -v node >/dev/null 2>&1 || packages+=(nodejs)
+      command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
     -h|--help)
       echo "usage: $0 [bench] [browser]"
       exit 0

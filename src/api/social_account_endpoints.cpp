@@ -167,7 +167,15 @@ Awaitable validate_account(Call& call) {
     body["error"] = error.empty() ? boost::json::value(nullptr) : boost::json::value(error);
     return http::json_response(status::ok, body);
   };
-  if (spec == nullptr || !spec->oauth) co_return answer(false, "validation_not_supported");
+  if (spec == nullptr) co_return answer(false, "validation_not_supported");
+  // Where the identity lives: the catalogue's API base, or (Bluesky) the account's own PDS.
+  std::string identity_url = spec->api_url(spec->identity.path);
+  if (spec->auth == providers::AuthKind::app_password) {
+    const auto* pds = a->platform_data.if_contains("pds");
+    if (pds == nullptr || !pds->is_string()) co_return answer(false, "validation_not_supported");
+    identity_url = std::string(pds->get_string()) + spec->identity.path;
+    if (auto at = identity_url.find("{did}"); at != std::string::npos) identity_url.replace(at, 5, a->network_unique_id);
+  }
 
   auto token = co_await connect::access_token(deps, call.org(), a->id);
   if (!token) {
@@ -180,13 +188,16 @@ Awaitable validate_account(Call& call) {
   const connect::PlatformCalls calls{cc.http, call.ctx.clock, cc.platform_timeout};
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool last = attempt == 1;
-    auto who = co_await connect::get_json(calls, spec->api_url(spec->identity.path), token->token);
+    auto who = co_await connect::get_json(calls, identity_url, token->token);
     if (who) {
       body["status"] = "active";
       co_return answer(true, "");
     }
     const std::string& why = who.error().internal;
-    const bool refused = why.find("status 401") != std::string::npos || why.find("status 403") != std::string::npos;
+    // 401/403, or XRPC's ExpiredToken/InvalidToken (which AT Protocol servers answer with 400).
+    const bool refused = why.find("status 401") != std::string::npos || why.find("status 403") != std::string::npos ||
+                         why.find("error=ExpiredToken") != std::string::npos ||
+                         why.find("error=InvalidToken") != std::string::npos;
     if (!refused) co_return core::Error::unavailable("The platform could not be reached; retry later.", why);
     if (last) break;
     // Refused: renew this token (once, single-flight) and try again.

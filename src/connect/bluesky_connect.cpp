@@ -6,6 +6,7 @@
 #include "accounts/account_json.hpp"
 #include "accounts/account_store.hpp"
 #include "connect/atproto_identity.hpp"
+#include "connect/atproto_session.hpp"
 #include "connect/platform_profile.hpp"
 #include "connect/shared_apps.hpp"
 #include "connect/social_network_store.hpp"
@@ -20,96 +21,6 @@ namespace json = boost::json;
 using boost::beast::http::verb;
 
 constexpr std::string_view kPlatform = "bluesky";
-// PDS defaults (platforms.md §14), used when a JWT carries no `exp`.
-constexpr std::chrono::minutes kAccessLifetime{120};
-constexpr std::chrono::hours kRefreshLifetime{24 * 90};
-
-struct Session {
-  core::Secret access;
-  core::Secret refresh;
-  std::string did;
-  std::string handle;
-  std::optional<json::value> did_doc;
-};
-
-std::string describe(const net::OutboundResult& r) {
-  std::string out;
-  if (r.failure) out = std::string(net::to_string(*r.failure)) + (r.detail.empty() ? "" : " (" + r.detail + ")");
-  else out = "status " + std::to_string(r.response->status) + " error=" + xrpc_error_name(r.response->body);
-  return out + " after " + std::to_string(r.elapsed.count()) + " ms";
-}
-
-core::Error unreachable(std::string internal) {
-  return core::Error::platform_unavailable("The Bluesky server could not be reached; try again later.",
-                                           std::move(internal));
-}
-
-std::optional<std::string> string_member(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string() || v->get_string().empty()) return std::nullopt;
-  return std::string(v->get_string());
-}
-
-// POST {service}/xrpc/com.atproto.server.createSession (platforms.md §14).
-boost::asio::awaitable<core::Result<Session>> create_session(PlatformCalls calls, std::string service,
-                                                             std::string identifier, const core::Secret& password,
-                                                             bool customer_host) {
-  net::OutboundRequest req;
-  req.method = verb::post;
-  req.url = service + "/xrpc/com.atproto.server.createSession";
-  req.timeout = calls.timeout;
-  req.max_response_bytes = 256 * 1024;
-  req.enforce_address_policy = customer_host;
-  req.headers.emplace_back("Content-Type", "application/json");
-  req.headers.emplace_back("Accept", "application/json");
-  req.body = json::serialize(json::object{{"identifier", identifier}, {"password", password.reveal()}});
-  const net::OutboundResult r = co_await calls.http.send(std::move(req));
-  if (r.failure || !r.response || r.response->status >= 500 || r.response->status == 429)
-    co_return unreachable("createSession: " + describe(r));
-  if (r.response->status != 200) {
-    // 401 AuthenticationRequired (unknown identifier or wrong password, which
-    // the PDS makes indistinguishable), AuthFactorTokenRequired, AccountTakedown, …
-    const std::string name = xrpc_error_name(r.response->body);
-    core::Error e = core::Error::invalid_credentials(
-        name == "AuthFactorTokenRequired"
-            ? "This Bluesky account signs in with an email code: create an app password (Settings → App Passwords) "
-              "and connect with it."
-            : "Bluesky did not accept this identifier and app password.");
-    e.internal = "createSession: " + describe(r);
-    co_return e;
-  }
-  boost::system::error_code ec;
-  json::value v = json::parse(r.response->body, ec);
-  if (ec || !v.is_object()) co_return unreachable("createSession answered 200 with a body that is not a JSON object");
-  const auto& o = v.get_object();
-  auto access = string_member(o, "accessJwt");
-  auto refresh = string_member(o, "refreshJwt");
-  auto did = string_member(o, "did");
-  auto handle = string_member(o, "handle");
-  if (!access || !refresh || !did || !handle || !valid_did(*did))
-    co_return unreachable("createSession answered 200 without accessJwt, refreshJwt, did and handle");
-  if (const json::value* active = o.if_contains("active"); active && active->is_bool() && !active->get_bool()) {
-    core::Error e = core::Error::invalid_credentials("This Bluesky account is not active.");
-    e.internal = "createSession: account inactive, status=" + string_member(o, "status").value_or("none");
-    co_return e;
-  }
-  Session s{core::Secret(std::move(*access)), core::Secret(std::move(*refresh)), std::move(*did), std::move(*handle),
-            std::nullopt};
-  if (const json::value* doc = o.if_contains("didDoc"); doc && doc->is_object()) s.did_doc = *doc;
-  co_return s;
-}
-
-// The JWT's `exp` as a time point, when present and in the future.
-std::optional<core::TimePoint> expiry(const std::optional<json::object>& claims, core::TimePoint now) {
-  if (!claims) return std::nullopt;
-  const json::value* exp = claims->if_contains("exp");
-  if (exp == nullptr || !(exp->is_int64() || exp->is_uint64())) return std::nullopt;
-  const auto at = core::TimePoint(std::chrono::seconds(exp->is_int64() ? exp->get_int64()
-                                                                        : static_cast<std::int64_t>(exp->get_uint64())));
-  if (at <= now) return std::nullopt;
-  return at;
-}
-
 // GET the profile with the session (app.bsky.actor.getProfile at the PDS,
 // which serves or proxies it); the catalogue's identity spec reads it.
 boost::asio::awaitable<core::Result<PlatformIdentity>> read_profile(PlatformCalls calls,
@@ -128,7 +39,7 @@ boost::asio::awaitable<core::Result<PlatformIdentity>> read_profile(PlatformCall
   req.headers.emplace_back("Accept", "application/json");
   const net::OutboundResult r = co_await calls.http.send(std::move(req));
   if (r.failure || !r.response || r.response->status != 200)
-    co_return core::Error::unavailable("", "getProfile: " + describe(r));
+    co_return core::Error::unavailable("", "getProfile: " + describe_xrpc(r));
   boost::system::error_code ec;
   const json::value v = json::parse(r.response->body, ec);
   if (ec) co_return core::Error::unavailable("", "getProfile: the body is not JSON");
@@ -176,7 +87,7 @@ boost::asio::awaitable<core::Result<Resolved>> log_in(PlatformCalls calls, const
   auto session = co_await create_session(calls, *pds, login, creds.app_password, true);
   if (!session) co_return std::move(session).error();
   // The PDS must answer for the identity we resolved, not another one.
-  if (session->did != did) co_return unreachable("createSession answered for another DID than the one resolved");
+  if (session->did != did) co_return bluesky_unreachable("createSession answered for another DID than the one resolved");
   co_return Resolved{std::move(*session), std::move(*pds)};
 }
 
@@ -205,7 +116,7 @@ boost::asio::awaitable<core::Result<BlueskyConnection>> connect_bluesky(ConnectD
   // com.atproto.access for the main account password.
   const auto access_claims = jwt_claims(session.access.reveal());
   const std::string scope =
-      access_claims ? string_member(*access_claims, "scope").value_or(std::string()) : std::string();
+      access_claims ? json_string_member(*access_claims, "scope").value_or(std::string()) : std::string();
   if (scope == kScopeFullAccess) {
     core::Error e = core::Error::validation(
         "app_password",
@@ -216,7 +127,7 @@ boost::asio::awaitable<core::Result<BlueskyConnection>> connect_bluesky(ConnectD
     co_return fail(d, std::move(e));
   }
   if (scope != kScopeAppPass && scope != kScopeAppPassPrivileged)
-    co_return fail(d, unreachable("createSession's access JWT has an unexpected scope '" + scope.substr(0, 64) + "'"));
+    co_return fail(d, bluesky_unreachable("createSession's access JWT has an unexpected scope '" + scope.substr(0, 64) + "'"));
 
   const core::TimePoint now = d.clock.now();
   const core::TimePoint access_expires = expiry(access_claims, now).value_or(now + kAccessLifetime);

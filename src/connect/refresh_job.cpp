@@ -41,7 +41,7 @@ asio::awaitable<int> RefreshJob::sweep() {
   std::vector<std::string> platforms;
   std::chrono::seconds margin{0};
   for (const auto& spec : deps_.config.catalog.providers())
-    if (spec.oauth && spec.refresh.supported) {
+    if ((spec.oauth && spec.refresh.supported) || spec.auth == providers::AuthKind::app_password) {
       platforms.push_back(spec.platform);
       margin = std::max(margin, spec.refresh.margin);
     }

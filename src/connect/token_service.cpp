@@ -7,6 +7,8 @@
 #include "accounts/account_json.hpp"
 #include "accounts/account_store.hpp"
 #include "accounts/refresh_store.hpp"
+#include "connect/atproto_identity.hpp"
+#include "connect/atproto_session.hpp"
 #include "connect/oauth_app.hpp"
 #include "connect/oauth_client.hpp"
 #include "core/blocking.hpp"
@@ -56,10 +58,66 @@ core::Error inactive(const accounts::SocialAccount& a) {
   return core::Error::conflict("The account is " + a.status + "; the customer must reconnect it.");
 }
 
+// Bluesky (no OAuth): refreshSession with the refresh JWT, and when that is
+// refused, a new session from the stored app password at the account's PDS.
+// A PDS refusing the app password means it was revoked: expired.
+boost::asio::awaitable<RefreshResult> renew_bluesky(ConnectDeps& d, const accounts::SocialAccount& a) {
+  RefreshResult out;
+  const PlatformCalls calls{d.config.http, d.clock, d.config.platform_timeout};
+  const auto* pds_value = a.platform_data.if_contains("pds");
+  if (pds_value == nullptr || !pds_value->is_string()) {
+    out.failure = RefreshFailure::expired;
+    out.reason = "expired: the account has no PDS on record";
+    co_return out;
+  }
+  const std::string pds(pds_value->get_string());
+  std::optional<Session> session;
+  if (a.refresh_token) {
+    if (auto jwt = d.keys.open(*a.refresh_token, accounts::token_aad(a.org, a.id, "refresh_token"))) {
+      auto refreshed = co_await refresh_session(calls, pds, *jwt);
+      if (refreshed.session) session = std::move(refreshed.session);
+      else if (!refreshed.refused) {
+        out.failure = RefreshFailure::transient;
+        out.reason = "transient: " + refreshed.reason;
+        co_return out;
+      }
+    }
+  }
+  if (!session) {
+    auto password = a.app_password ? d.keys.open(*a.app_password, accounts::token_aad(a.org, a.id, "app_password"))
+                                   : core::Result<core::Secret>(core::Error::internal_error("no app password"));
+    if (!password) {
+      out.failure = RefreshFailure::expired;
+      out.reason = "expired: no usable app password";
+      co_return out;
+    }
+    auto created = co_await create_session(calls, pds, a.network_unique_id, *password, true);
+    if (!created) {
+      const bool refused = created.error().code == core::ErrorCode::invalid_credentials;
+      out.failure = refused ? RefreshFailure::expired : RefreshFailure::transient;
+      out.reason = std::string(refused ? "expired: " : "transient: ") + created.error().internal;
+      co_return out;
+    }
+    session = std::move(*created);
+  }
+  const core::TimePoint now = d.clock.now();
+  TokenGrant g;
+  g.expires_at = expiry(jwt_claims(session->access.reveal()), now).value_or(now + kAccessLifetime);
+  g.refresh_expires_at = expiry(jwt_claims(session->refresh.reveal()), now).value_or(now + kRefreshLifetime);
+  g.access_token = std::move(session->access);
+  g.refresh_token = std::move(session->refresh);
+  out.grant = std::move(g);
+  co_return out;
+}
+
 // Runs the refresh this caller claimed, and records its outcome.
 boost::asio::awaitable<core::Result<AccessToken>> refresh(ConnectDeps& d, const accounts::SocialAccount& a,
                                                           const accounts::RefreshState& state,
                                                           const providers::ProviderSpec& spec) {
+  RefreshResult result;
+  if (spec.auth == providers::AuthKind::app_password) {
+    result = co_await renew_bluesky(d, a);
+  } else {
   std::optional<OAuthApp> app;
   auto looked_up = co_await core::run_blocking(d.blocking, [&]() {
     return d.db.with_connection([&](store::Connection& c) -> core::Status {
@@ -70,7 +128,6 @@ boost::asio::awaitable<core::Result<AccessToken>> refresh(ConnectDeps& d, const 
       return core::Ok{};
     });
   });
-  RefreshResult result;
   if (!looked_up) {
     result.failure = RefreshFailure::transient;
     result.reason = "transient: " + looked_up.error().internal;
@@ -89,6 +146,7 @@ boost::asio::awaitable<core::Result<AccessToken>> refresh(ConnectDeps& d, const 
     } else {
       result = co_await refresh_grant({d.config.http, d.clock, d.config.platform_timeout}, spec, *app, *credential);
     }
+  }
   }
 
   const core::TimePoint now = d.clock.now();
@@ -190,8 +248,11 @@ boost::asio::awaitable<core::Result<AccessToken>> access_token(ConnectDeps d, co
     if (failures_when_waiting && (*snap)->refresh.failures > *failures_when_waiting && !(*snap)->refresh.lease_until)
       co_return core::Error::unavailable("The platform could not renew the token; retry later.");
 
-    const bool can_refresh = spec->oauth && spec->refresh.supported &&
-                             (spec->refresh.request ? a.access_token.has_value() : a.refresh_token.has_value());
+    const bool can_refresh =
+        spec->auth == providers::AuthKind::app_password
+            ? (a.refresh_token.has_value() || a.app_password.has_value())
+            : spec->oauth && spec->refresh.supported &&
+                  (spec->refresh.request ? a.access_token.has_value() : a.refresh_token.has_value());
     if (!can_refresh) {
       if (known_stale || (a.token_expires_at && *a.token_expires_at <= now)) {
         if (auto m = co_await mark_account(d, org, id, std::string(accounts::kTokenExpired),

@@ -275,6 +275,35 @@ TEST_P(BlueskyConnect, BadBodiesAre422AndCallNoPlatform) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM social_accounts"), 0);
 }
 
+TEST_P(BlueskyConnect, SessionsRenewFromTheAppPasswordAndARevokedOneExpiresTheAccount) {
+  const auto wh = call(verb::post, "/api/v1/webhooks", key_,
+                       R"({"url":"http://127.0.0.1:9/hook","events":["account.token_expired"]})");
+  ASSERT_EQ(wh.status, 201) << wh.body;
+  const auto r = connect(body(kHandle, kAppPassword));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id(r.json().as_object().at("id").as_string());
+  auto validate = [&] {
+    const auto v = call(verb::post, "/api/v1/social-accounts/" + id + "/validate", key_);
+    EXPECT_EQ(v.status, 200) << v.body;
+    return v.status == 200 ? v.json().as_object() : json::object{};
+  };
+  EXPECT_TRUE(validate().at("valid").as_bool());
+  // An expired session renews (refreshSession) without the customer.
+  execute("UPDATE social_accounts SET token_expires_at = 1000 WHERE id = '" + id + "'");
+  EXPECT_TRUE(validate().at("valid").as_bool());
+  EXPECT_EQ(rows("SELECT status, token_version FROM social_accounts WHERE id = '" + id + "'"), "active|2|\n");
+  // The customer revokes the app password: sessions die and no new one can be made.
+  sim_->scenario("bluesky", {{"revoke_app_password", true}});
+  const auto verdict = validate();
+  EXPECT_FALSE(verdict.at("valid").as_bool());
+  EXPECT_EQ(verdict.at("error").as_string(), "token_expired");
+  EXPECT_EQ(rows("SELECT status FROM social_accounts WHERE id = '" + id + "'"), "token_expired|\n");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM webhook_events WHERE type = 'account.token_expired'"), 1);
+  // Further calls answer the same without another event.
+  EXPECT_EQ(validate().at("error").as_string(), "token_expired");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM webhook_events WHERE type = 'account.token_expired'"), 1);
+}
+
 TEST_P(BlueskyConnect, NeedsTheAccountsWriteScope) {
   const auto reader = issue_key(R"({"name":"reader"})").second;
   const auto r = connect(body(kHandle, kAppPassword), reader);
