@@ -167,6 +167,24 @@ http::Response advance_clock(Sim& sim, const http::Request& req) {
 
 using Sync = http::Response (*)(Sim&, const http::Request&);
 
+// Every credential the simulator has handed out or holds: OAuth tokens and
+// codes, Bluesky JWTs, app and account passwords, client secrets — so a test
+// can scan PostFuze's database, log and responses for any of them.
+http::Response issued(Sim& sim, const http::Request&) {
+  json::array out;
+  sim.state.with([&](SimState::Data& d) {
+    for (const auto& [token, _] : d.tokens) out.emplace_back(token);
+    for (const auto& [code, _] : d.codes) out.emplace_back(code);
+    for (const auto& [jwt, _] : d.bluesky_sessions) out.emplace_back(jwt);
+    for (const auto& a : d.bluesky_accounts) {
+      if (!a.app_password.empty()) out.emplace_back(a.app_password);
+      if (!a.password.empty()) out.emplace_back(a.password);
+    }
+    for (const auto& [key, app] : d.apps) out.emplace_back(app.client_secret);
+  });
+  return http::json_response(status::ok, json::object{{"secrets", std::move(out)}});
+}
+
 http::Handler sync(Sim& sim, Sync f) {
   return [&sim, f](http::Request& req) -> boost::asio::awaitable<http::Response> { co_return f(sim, req); };
 }
@@ -186,6 +204,7 @@ void add_control_routes(http::Router& router, Sim& sim) {
   router.add(verb::get, "/_sim/requests", sync(sim, requests));
   router.add(verb::get, "/_sim/overrides", sync(sim, overrides));
   router.add(verb::post, "/_sim/clock", sync(sim, advance_clock));
+  router.add(verb::get, "/_sim/issued", sync(sim, issued));
   add_bluesky_control_routes(router, sim);
 }
 

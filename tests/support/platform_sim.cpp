@@ -128,6 +128,13 @@ json::value PlatformSim::stats() const {
   return expect_ok(http_request(port_, verb::get, "/_sim/stats"), "GET /_sim/stats").json();
 }
 
+std::vector<std::string> PlatformSim::issued_secrets() const {
+  const auto body = expect_ok(http_request(port_, verb::get, "/_sim/issued"), "GET /_sim/issued").json();
+  std::vector<std::string> out;
+  for (const auto& s : body.as_object().at("secrets").as_array()) out.emplace_back(s.as_string());
+  return out;
+}
+
 long PlatformSim::stat(const std::string& platform, const std::string& counter) const {
   return static_cast<long>(stats().as_object().at(platform).as_object().at(counter).as_int64());
 }

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "support/temp_dir.hpp"
@@ -45,6 +46,8 @@ class PlatformSim {
   // {"x": {"authorize": n, "consent": n, "token": n, "refresh": n, "identity": n,
   //        "sub_accounts": n, "long_lived": n, "rejected": n}, ...} for all ten platforms.
   boost::json::value stats() const;
+  // Every credential the simulator issued or holds (tokens, codes, JWTs, passwords, client secrets).
+  std::vector<std::string> issued_secrets() const;
   long stat(const std::string& platform, const std::string& counter) const;
   boost::json::array requests(const std::string& platform) const;
   // Moves the simulator's clock forward (code and token expiry).
