@@ -22,5 +22,9 @@ boost::asio::awaitable<http::Response> token(Call& call);
 boost::asio::awaitable<http::Response> threads_exchange(Call& call);
 // GET /threads/api/refresh_access_token?grant_type=th_refresh_token
 boost::asio::awaitable<http::Response> threads_refresh(Call& call);
+// Token revocation (RFC 7009 shape: POST form `token=…`): X, Google, Reddit,
+// TikTok. The token stops working; unknown tokens are accepted silently, as
+// RFC 7009 says. Client credentials are not checked here.
+boost::asio::awaitable<http::Response> revoke(Call& call);
 
 }  // namespace postfuze::sim

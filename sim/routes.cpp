@@ -24,7 +24,7 @@ struct ApiTokenRoute {
   Endpoint handler;
 };
 
-const std::array<ApiTokenRoute, 6> kApiTokenRoutes{
+const std::array<ApiTokenRoute, 11> kApiTokenRoutes{
     // graph.facebook.com/{v}/oauth/access_token is the token endpoint itself (§4).
     ApiTokenRoute{"facebook", verb::get, "/api/oauth/access_token", token},
     ApiTokenRoute{"facebook", verb::post, "/api/oauth/access_token", token},
@@ -33,6 +33,12 @@ const std::array<ApiTokenRoute, 6> kApiTokenRoutes{
     // §11
     ApiTokenRoute{"threads", verb::get, "/api/access_token", threads_exchange},
     ApiTokenRoute{"threads", verb::get, "/api/refresh_access_token", threads_refresh},
+    // Revocation endpoints, re-rooted under the API base like every catalogue URL.
+    ApiTokenRoute{"x", verb::post, "/api/2/oauth2/revoke", revoke},
+    ApiTokenRoute{"youtube", verb::post, "/api/revoke", revoke},
+    ApiTokenRoute{"google_business", verb::post, "/api/revoke", revoke},
+    ApiTokenRoute{"reddit", verb::post, "/api/api/v1/revoke_token", revoke},
+    ApiTokenRoute{"tiktok", verb::post, "/api/oauth/revoke/", revoke},
 };
 
 RecordedRequest recorded(const http::Request& req, const http::Response& res) {

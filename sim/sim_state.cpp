@@ -19,7 +19,7 @@ Scenario SimState::scenario(std::string_view platform) {
 void SimState::count(std::string_view platform, Counter counter) {
   with([&](Data& d) {
     auto it = d.counters.find(platform);
-    if (it == d.counters.end()) it = d.counters.emplace(std::string(platform), std::array<long, 8>{}).first;
+    if (it == d.counters.end()) it = d.counters.emplace(std::string(platform), std::array<long, kCounterNames.size()>{}).first;
     ++it->second[static_cast<std::size_t>(counter)];
   });
 }

@@ -79,9 +79,10 @@ struct Token {
 };
 
 // Per-platform counters (GET /_sim/stats); never renumber without kCounterNames.
-enum class Counter { authorize, consent, token, refresh, identity, sub_accounts, long_lived, rejected };
-inline constexpr std::array<std::string_view, 8> kCounterNames{"authorize", "consent",      "token",      "refresh",
-                                                               "identity",  "sub_accounts", "long_lived", "rejected"};
+enum class Counter { authorize, consent, token, refresh, identity, sub_accounts, long_lived, rejected, revoke };
+inline constexpr std::array<std::string_view, 9> kCounterNames{"authorize",  "consent",  "token",
+                                                               "refresh",    "identity", "sub_accounts",
+                                                               "long_lived", "rejected", "revoke"};
 
 struct RecordedRequest {
   std::string method;

@@ -16,6 +16,7 @@
 #include "crypto/digest.hpp"
 #include "sim/errors.hpp"
 #include "sim/handlers.hpp"
+#include "sim/api_support.hpp"
 #include "sim/wire.hpp"
 
 namespace postfuze::sim {
@@ -336,6 +337,26 @@ boost::asio::awaitable<http::Response> threads_refresh(Call& call) {
   });
   if (auto* failure = std::get_if<OAuthFailure>(&result)) co_return oauth_error(call, *failure);
   co_return token_response(call.platform, std::get<Minted>(result));
+}
+
+boost::asio::awaitable<http::Response> revoke(Call& call) {
+  call.count(Counter::revoke);
+  // Google takes the token in the query as well as in the form.
+  std::optional<std::string> presented;
+  if (auto form = Params::parse(call.req.message.body()))
+    if (auto t = form->get("token")) presented = std::string(*t);
+  if (!presented)
+    if (auto t = Params::of(call.req.target).get("token")) presented = std::string(*t);
+  if (!presented) co_return oauth_error(call, invalid_request("token is required."));
+  call.sim.state.with([&](SimState::Data& d) {
+    auto it = d.tokens.find(*presented);
+    if (it == d.tokens.end()) return;
+    // Revoking either token of a grant ends the grant (Google, X): every token minted with it.
+    const auto grant = it->second.grant;
+    for (auto& [value, token] : d.tokens)
+      if (token.grant == grant) token.revoked = true;
+  });
+  co_return ok_json(boost::json::object{});
 }
 
 }  // namespace postfuze::sim

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include "accounts/account_json.hpp"
 #include "accounts/account_store.hpp"
 #include "accounts/refresh_store.hpp"
@@ -9,6 +13,8 @@
 #include "api/json_values.hpp"
 #include "api/pagination.hpp"
 #include "api/query_params.hpp"
+#include "connect/oauth_app.hpp"
+#include "core/blocking.hpp"
 #include "connect/oauth_client.hpp"
 #include "connect/social_network.hpp"
 #include "connect/token_service.hpp"
@@ -90,14 +96,43 @@ Awaitable get_account(Call& call) {
   co_return http::json_response(status::ok, accounts::to_json(*a));
 }
 
+// Best effort, after the disconnect committed and without holding up its
+// answer: revoke the grant at the platform, so the platform stops honouring
+// tokens PostFuze no longer has. The outcome goes to the log only.
+boost::asio::awaitable<void> revoke_at_platform(connect::ConnectDeps d, SocialAccount a, core::Secret token,
+                                                std::string hint) {
+  const providers::ProviderSpec* spec = d.config.catalog.find(a.platform);
+  if (spec == nullptr || !spec->oauth || !spec->oauth->revoke) co_return;
+  std::optional<connect::OAuthApp> app;
+  auto s = co_await core::run_blocking(d.blocking, [&]() {
+    return d.db.with_connection([&](store::Connection& c) -> core::Status {
+      auto r = connect::app_for_state(c, d.keys, d.config.shared_apps, a.org, a.platform, a.social_network_id,
+                                      d.config.callback_url);
+      if (!r) return std::move(r).error();
+      app = std::move(r->app);
+      return core::Ok{};
+    });
+  });
+  if (!s || !app) {
+    d.log.warn("grant not revoked at the platform", {{"account_id", a.id}, {"reason", "the OAuth app is unavailable"}});
+    co_return;
+  }
+  auto revoked = co_await connect::revoke_token({d.config.http, d.clock, d.config.platform_timeout}, *spec, *app,
+                                                token, hint);
+  if (revoked) d.log.info("grant revoked at the platform", {{"account_id", a.id}, {"platform", a.platform}});
+  else d.log.warn("grant not revoked at the platform", {{"account_id", a.id}, {"reason", revoked.error().internal}});
+}
+
 Awaitable delete_account(Call& call) {
   auto& ctx = call.ctx;
   const std::string id(call.request.param("id"));
   if (!core::is_uuid(id)) co_return core::Error::not_found(kNotFound);
+  std::optional<SocialAccount> before;  // with its tokens, for the revocation
   auto s = co_await in_transaction(ctx, [&](store::Connection& c) -> core::Status {
     auto r = accounts::find_account(c, call.org(), id);
     if (!r) return std::move(r).error();
     if (!*r || (*r)->status == accounts::kDisconnected) return core::Error::not_found(kNotFound);
+    before = **r;
     SocialAccount& a = **r;
     a.status = std::string(accounts::kDisconnected);
     a.access_token.reset();
@@ -113,6 +148,15 @@ Awaitable delete_account(Call& call) {
   });
   if (!s) co_return std::move(s).error();
   ctx.wake_webhooks();
+  const bool has_refresh = before->refresh_token.has_value();
+  const auto& sealed = has_refresh ? before->refresh_token : before->access_token;
+  if (sealed)
+    if (auto token = ctx.keys.open(*sealed, accounts::token_aad(before->org, before->id,
+                                                                has_refresh ? "refresh_token" : "access_token")))
+      boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+                            revoke_at_platform(ctx.connect_deps(), *before, std::move(*token),
+                                               has_refresh ? "refresh_token" : "access_token"),
+                            boost::asio::detached);
   co_return http::empty_response(status::no_content);
 }
 

@@ -217,6 +217,32 @@ boost::asio::awaitable<RefreshResult> refresh_grant(PlatformCalls calls, const p
   co_return out;
 }
 
+boost::asio::awaitable<core::Status> revoke_token(PlatformCalls calls, const providers::ProviderSpec& spec,
+                                                  const OAuthApp& app, const core::Secret& token,
+                                                  std::string_view token_type_hint) {
+  if (!spec.oauth || !spec.oauth->revoke) co_return core::Error::unavailable("", "no revocation endpoint");
+  const auto& oauth = *spec.oauth;
+  net::FormFields fields = {{"token", token.reveal()}, {"token_type_hint", std::string(token_type_hint)}};
+  net::OutboundRequest req;
+  req.method = verb::post;
+  req.url = spec.api_url(oauth.revoke->path);
+  req.timeout = calls.timeout;
+  req.headers.emplace_back("Accept", "application/json");
+  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  if (oauth.revoke->client_auth) {
+    if (oauth.client_auth == providers::ClientAuth::basic) {
+      req.headers.emplace_back("Authorization", basic_auth(app));
+    } else {
+      fields.emplace_back(oauth.client_id_param, app.client_id);
+      fields.emplace_back("client_secret", app.client_secret.reveal());
+    }
+  }
+  req.body = net::form_urlencode(fields);
+  const net::OutboundResult r = co_await calls.http.send(std::move(req));
+  if (!succeeded(r)) co_return core::Error::unavailable("", "revocation failed: " + describe(r));
+  co_return core::Ok{};
+}
+
 boost::asio::awaitable<core::Result<boost::json::value>> get_json(PlatformCalls calls, std::string url,
                                                                   const core::Secret& access_token) {
   net::OutboundRequest req;

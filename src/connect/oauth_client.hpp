@@ -79,6 +79,14 @@ struct RefreshResult {
 boost::asio::awaitable<RefreshResult> refresh_grant(PlatformCalls calls, const providers::ProviderSpec& spec,
                                                     const OAuthApp& app, const core::Secret& credential);
 
+// Best-effort revocation of a grant at the platform (spec.oauth->revoke):
+// `token` is the refresh token when there is one (revoking it ends the grant),
+// else the access token. Ok when the platform answered 2xx; an error (for the
+// log) otherwise, or when the platform has no revocation endpoint.
+boost::asio::awaitable<core::Status> revoke_token(PlatformCalls calls, const providers::ProviderSpec& spec,
+                                                  const OAuthApp& app, const core::Secret& token,
+                                                  std::string_view token_type_hint);
+
 // GET `url` with the bearer token; the parsed JSON body of a 2xx answer.
 boost::asio::awaitable<core::Result<boost::json::value>> get_json(PlatformCalls calls, std::string url,
                                                                   const core::Secret& access_token);

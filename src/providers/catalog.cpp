@@ -215,6 +215,11 @@ OAuthSpec read_oauth(const ObjectReader& r, std::string_view version) {
   o.pkce = parse_enum(r, "pkce", kPkce);
   o.client_auth = parse_enum(r, "client_auth", kClientAuth);
   if (r.has("token_request")) o.token_request = parse_enum(r, "token_request", kTokenRequests);
+  if (const json::value* rv = r.get("revoke"); rv != nullptr && !rv->is_null()) {
+    const ObjectReader l(*rv, r.at("revoke"));
+    l.only({"path", "client_auth"});
+    o.revoke = OAuthSpec::Revoke{read_path(l, "path", version), l.boolean("client_auth")};
+  }
   if (const json::value* ll = r.get("long_lived"); ll != nullptr && !ll->is_null()) {
     const ObjectReader l(*ll, r.at("long_lived"));
     l.only({"path", "grant_type", "token_param", "send_client_id"});
@@ -276,7 +281,7 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
   if (spec.auth == AuthKind::oauth2) {
     r.only({"platform", "auth", "authorize_url", "token_url", "api_base_url", "api_version", "pkce", "client_auth",
             "client_id_param", "scope_separator", "default_scopes", "extra_authorize_params", "refresh", "identity",
-            "sub_accounts", "hooks", "token_request", "long_lived"});
+            "sub_accounts", "hooks", "token_request", "long_lived", "revoke"});
   } else {
     r.only({"platform", "auth", "api_base_url", "api_version", "refresh", "identity", "sub_accounts", "hooks"});
   }
@@ -432,6 +437,7 @@ core::Status apply_overrides(Catalog& catalog, std::string_view overrides_json) 
         if (spec->sub_accounts) reroot(spec->sub_accounts->path);
         if (spec->oauth && spec->oauth->long_lived) reroot(spec->oauth->long_lived->path);
         if (spec->refresh.request) reroot(spec->refresh.request->path);
+        if (spec->oauth && spec->oauth->revoke) reroot(spec->oauth->revoke->path);
       } else if (key == "authorize_url" || key == "token_url") {
         if (!spec->oauth) return core::Error::validation(field, "platform \"" + platform + "\" does not use OAuth");
         target = key == "authorize_url" ? &spec->oauth->authorize_url : &spec->oauth->token_url;

@@ -60,6 +60,15 @@ struct OAuthSpec {
   ClientAuth client_auth = ClientAuth::body;
   TokenRequest token_request = TokenRequest::form;
   std::optional<LongLivedSpec> long_lived;
+  // Token revocation (RFC 7009 shape): POST `path` (as IdentitySpec::path)
+  // with token=<refresh token, else access token> and token_type_hint; the
+  // client's credentials as at the token endpoint when `client_auth`.
+  // nullopt: the platform has no revocation endpoint we use.
+  struct Revoke {
+    std::string path;
+    bool client_auth = false;
+  };
+  std::optional<Revoke> revoke;
   std::string client_id_param = "client_id";  // TikTok: "client_key"
   std::string scope_separator = " ";          // " " or ","
   std::vector<std::string> default_scopes;    // in catalogue order, never empty

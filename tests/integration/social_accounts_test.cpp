@@ -98,6 +98,15 @@ TEST_P(SocialAccounts, ListFiltersPagesAndHidesDisconnected) {
   EXPECT_EQ(rows("SELECT status, access_token, refresh_token FROM social_accounts WHERE id = '" + x1 + "'"),
             "disconnected|NULL|NULL|\n");
   EXPECT_EQ(count("SELECT COUNT(*) FROM webhook_events WHERE type = 'account.disconnected'"), 1);
+  // The grant was revoked at the platform (best effort, after the answer): its token no longer works there.
+  EXPECT_TRUE(wait_until([&] { return sim_->stat("x", "revoke") == 1; }));
+  EXPECT_TRUE(wait_until([&] { return server_->log_text().find("grant revoked at the platform") != std::string::npos; }));
+  // LinkedIn has no revocation endpoint: disconnecting it calls nothing.
+  EXPECT_EQ(call(verb::delete_, "/api/v1/social-accounts/" + li, key_).status, 204);
+  EXPECT_EQ(sim_->stat("linkedin", "revoke"), 0);
+  EXPECT_EQ(sim_->stat("x", "revoke"), 1);
+  EXPECT_EQ(ids(""), (std::vector<std::string>{x2}));
+  EXPECT_EQ(ids("?status=disconnected"), (std::vector<std::string>{li, x1}));
   // Reconnecting revives the same account.
   scenario("x", {{"user", {{"id", "x-user-1"}, {"username", "x_user_1"}, {"name", "X User 1"}}}});
   const auto again = query_params(round_trip("x", R"({"redirect_uri":"http://app.test:8080/done"})").header("location"));
