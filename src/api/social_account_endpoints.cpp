@@ -217,8 +217,8 @@ Awaitable validate_account(Call& call) {
   if (spec->auth == providers::AuthKind::app_password) {
     const auto* pds = a->platform_data.if_contains("pds");
     if (pds == nullptr || !pds->is_string()) co_return answer(false, "validation_not_supported");
-    identity_url = std::string(pds->get_string()) + spec->identity.path;
-    if (auto at = identity_url.find("{did}"); at != std::string::npos) identity_url.replace(at, 5, a->network_unique_id);
+    identity_url = std::string(pds->get_string()) +
+                   providers::fill_placeholder(spec->identity.path, "did", a->network_unique_id);
   }
 
   auto token = co_await connect::access_token(deps, call.org(), a->id);

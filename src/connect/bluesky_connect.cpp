@@ -27,11 +27,9 @@ boost::asio::awaitable<core::Result<PlatformIdentity>> read_profile(PlatformCall
                                                                     const providers::ProviderSpec& spec,
                                                                     const std::string& pds, const std::string& did,
                                                                     const core::Secret& access) {
-  std::string path = spec.identity.path;
-  if (const auto at = path.find("{did}"); at != std::string::npos) path.replace(at, 5, did);
   net::OutboundRequest req;
   req.method = verb::get;
-  req.url = pds + path;
+  req.url = pds + providers::fill_placeholder(spec.identity.path, "did", did);
   req.timeout = calls.timeout;
   req.max_response_bytes = 256 * 1024;
   req.enforce_address_policy = true;

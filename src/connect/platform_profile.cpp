@@ -41,10 +41,7 @@ core::Result<std::vector<Candidate>> read_candidates(const providers::SubAccount
 }
 
 std::string sub_accounts_path(const providers::SubAccountSpec& spec, const PlatformIdentity& identity) {
-  std::string path = spec.path;
-  constexpr std::string_view kPlaceholder = "{identity_id}";
-  if (auto at = path.find(kPlaceholder); at != std::string::npos) path.replace(at, kPlaceholder.size(), identity.id);
-  return path;
+  return providers::fill_placeholder(spec.path, "identity_id", identity.id);
 }
 
 }  // namespace postfuze::connect

@@ -54,6 +54,13 @@ std::string OAuthSpec::joined_default_scopes() const {
   return out;
 }
 
+std::string fill_placeholder(std::string_view path, std::string_view name, std::string_view value) {
+  std::string out(path);
+  const std::string placeholder = "{" + std::string(name) + "}";
+  if (auto at = out.find(placeholder); at != std::string::npos) out.replace(at, placeholder.size(), value);
+  return out;
+}
+
 std::string ProviderSpec::api_url(std::string_view path_or_url) const {
   if (path_or_url.starts_with("/")) return api_base_url + std::string(path_or_url);
   return std::string(path_or_url);

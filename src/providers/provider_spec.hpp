@@ -139,4 +139,8 @@ struct ProviderSpec {
   std::string api_url(std::string_view path_or_url) const;
 };
 
+// `path` with the caller-filled placeholder "{name}" replaced by `value`
+// (e.g. "{identity_id}", "{did}"); unchanged when it has none.
+std::string fill_placeholder(std::string_view path, std::string_view name, std::string_view value);
+
 }  // namespace postfuze::providers

@@ -25,6 +25,7 @@
 #include "store/database.hpp"
 #include "support/manual_clock.hpp"
 #include "support/postgres.hpp"
+#include "support/store_fixture.hpp"
 
 namespace postfuze::accounts {
 namespace {
@@ -32,78 +33,12 @@ namespace {
 using namespace std::chrono_literals;
 using AccountPage = store::Page<SocialAccount>;
 
-std::string describe(const core::Error& e) {
-  return std::string(core::to_string(e.code)) + ": " + e.detail + " / " + e.internal;
-}
+using test::describe;
 
 core::Status ok() { return core::Ok{}; }
 
-class AccountStore : public testing::TestWithParam<std::string> {
+class AccountStore : public test::StoreTest {
  protected:
-  void SetUp() override {
-    backend_ = std::make_unique<test::BackendDatabase>(GetParam());
-    db_ = open(backend_->url());
-    auto m = store::migrate(*db_);
-    ASSERT_TRUE(m) << describe(m.error());
-    auto ring = crypto::KeyRing::parse(crypto::KeyRing::generate_entry(random_, "k1"));
-    ASSERT_TRUE(ring);
-    keys_.emplace(std::move(*ring));
-    org_a_ = org("acme");
-    org_b_ = org("globex");
-  }
-
-  static std::unique_ptr<store::Database> open(const std::string& url) {
-    auto db = store::open_database(url);
-    if (!db) throw std::runtime_error("open_database: " + describe(db.error()));
-    return std::move(*db);
-  }
-
-  core::OrgId org(const std::string& name) {
-    auto o = orgs::ensure_organization(*db_, clock_, random_, name);
-    if (!o) throw std::runtime_error(describe(o.error()));
-    return o->id;
-  }
-
-  template <typename T, typename F>
-  T write(F fn) {
-    std::optional<T> out;
-    auto s = db_->transaction([&](store::Connection& c) -> core::Status {
-      auto r = fn(c);
-      if (!r) return std::move(r).error();
-      out.emplace(std::move(*r));
-      return core::Ok{};
-    });
-    if (!s) throw std::runtime_error(describe(s.error()));
-    return std::move(*out);
-  }
-
-  template <typename T, typename F>
-  T read(F fn) {
-    std::optional<T> out;
-    auto s = db_->with_connection([&](store::Connection& c) -> core::Status {
-      auto r = fn(c);
-      if (!r) return std::move(r).error();
-      out.emplace(std::move(*r));
-      return core::Ok{};
-    });
-    if (!s) throw std::runtime_error(describe(s.error()));
-    return std::move(*out);
-  }
-
-  core::Status status_of(const std::function<core::Status(store::Connection&)>& fn) {
-    std::optional<core::Status> out;
-    auto s = db_->with_connection([&](store::Connection& c) -> core::Status {
-      out.emplace(fn(c));
-      return core::Ok{};
-    });
-    if (!s) throw std::runtime_error(describe(s.error()));
-    return std::move(*out);
-  }
-
-  std::int64_t count(std::string_view sql, const store::Params& params = {}) {
-    return read<std::vector<store::Row>>([&](store::Connection& c) { return c.query(sql, params); }).at(0).integer(0);
-  }
-
   // A complete account with every optional field set and both tokens sealed
   // under its own id.
   SocialAccount value(const core::OrgId& o, const std::string& platform, const std::string& unique_id,
@@ -174,12 +109,6 @@ class AccountStore : public testing::TestWithParam<std::string> {
     return r ? r->reveal() : std::string("<failed>");
   }
 
-  std::unique_ptr<test::BackendDatabase> backend_;
-  std::unique_ptr<store::Database> db_;
-  test::ManualClock clock_;
-  crypto::SecureRandom random_;
-  std::optional<crypto::KeyRing> keys_;
-  core::OrgId org_a_, org_b_;
 };
 
 void expect_same(const SocialAccount& got, const SocialAccount& want) {
