@@ -131,7 +131,11 @@ boost::asio::awaitable<CallbackOutcome> handle_callback(ConnectDeps d, CallbackP
                            now + kPendingLifetime,
                            std::nullopt,
                            now};
-    stored = co_await in_transaction(d, [&](store::Connection& c) { return insert_pending_session(c, s); });
+    stored = co_await in_transaction(d, [&](store::Connection& c) -> core::Status {
+      // Sessions nobody finalized are dead weight a day after they expired.
+      if (auto purged = purge_pending_sessions(c, now - std::chrono::hours(24)); !purged) return std::move(purged).error();
+      return insert_pending_session(c, s);
+    });
     out.kind = OutcomeKind::pending;
     out.choices = s.choices;
   }
