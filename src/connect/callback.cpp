@@ -1,5 +1,7 @@
 #include "connect/callback.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include "connect/account_connector.hpp"
 #include "connect/authorize_url.hpp"
 #include "connect/connect_state.hpp"
@@ -9,10 +11,22 @@
 #include "connect/platform_profile.hpp"
 #include "core/blocking.hpp"
 #include "core/ids.hpp"
+#include "providers/json_path.hpp"
 
 namespace postfuze::connect {
 
 namespace {
+
+// How many pages of a sub-account list are read at most (Graph: 100 per page).
+constexpr int kMaxSubAccountPages = 10;
+
+// True when both absolute URLs have the same scheme, host and port.
+bool same_origin(std::string_view a, std::string_view b) {
+  auto ua = boost::urls::parse_absolute_uri(a);
+  auto ub = boost::urls::parse_absolute_uri(b);
+  return ua && ub && ua->scheme() == ub->scheme() && ua->encoded_host_and_port() == ub->encoded_host_and_port() &&
+         !ua->has_userinfo();
+}
 
 // Logs why the flow stopped and makes the outcome an error with `code`.
 CallbackOutcome& fail(ConnectDeps& d, CallbackOutcome& out, std::string_view code, const std::string& why) {
@@ -98,6 +112,19 @@ boost::asio::awaitable<CallbackOutcome> handle_callback(ConnectDeps d, CallbackP
     auto read = read_candidates(*spec->sub_accounts, *listed);
     if (!read) co_return fail(d, out, "identity_failed", read.error().internal);
     for (auto& c : *read) candidates.push_back(std::move(c));
+    // Further pages (Graph's paging.next): only on the same origin as the
+    // first request, and a bounded number of them.
+    const std::string first_url = spec->api_url(sub_accounts_path(*spec->sub_accounts, *identity));
+    auto next = providers::string_at(*listed, spec->sub_accounts->next);
+    for (int page = 1; next && page < kMaxSubAccountPages; ++page) {
+      if (!same_origin(*next, first_url)) break;
+      auto more = co_await get_json(calls, *next, grant->access_token);
+      if (!more) co_return fail(d, out, "identity_failed", "sub-accounts page: " + more.error().internal);
+      auto entries = read_candidates(*spec->sub_accounts, *more);
+      if (!entries) co_return fail(d, out, "identity_failed", entries.error().internal);
+      for (auto& c : *entries) candidates.push_back(std::move(c));
+      next = providers::string_at(*more, spec->sub_accounts->next);
+    }
   } else {
     candidates.push_back(identity_candidate(*identity));
   }

@@ -325,7 +325,7 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
   }
   if (const json::value& sub = r.required("sub_accounts"); !sub.is_null()) {
     const ObjectReader s(sub, r.at("sub_accounts"));
-    s.only({"kind", "path", "list", "id", "name", "username", "picture", "token", "include_identity"});
+    s.only({"kind", "path", "list", "id", "name", "username", "picture", "token", "include_identity", "next"});
     SubAccountSpec out;
     out.kind = parse_enum(s, "kind", kSubAccountKinds);
     out.path = read_path(s, "path", spec.api_version);
@@ -336,6 +336,7 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
     out.picture = read_dotted(s, "picture", false);
     out.token = read_dotted(s, "token", false);
     out.include_identity = s.has("include_identity") && s.boolean("include_identity");
+    out.next = read_dotted(s, "next", false);
     spec.sub_accounts = std::move(out);
   }
   {

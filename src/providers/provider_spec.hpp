@@ -121,6 +121,9 @@ struct SubAccountSpec {
   // The login's own identity is one of the choices too, as a "profile"
   // (LinkedIn: the member may post as themself or as an organisation).
   bool include_identity = false;
+  // Dotted path to the absolute URL of the next page of the list (Graph's
+  // paging.next); empty when the platform answers in one page.
+  std::string next;
 };
 
 struct ProviderSpec {

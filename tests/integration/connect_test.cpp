@@ -228,6 +228,22 @@ TEST_P(ConnectFlow, DeniedConsentAndPlatformFailuresStoreNothing) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM pending_sessions"), 0);
 }
 
+TEST_P(ConnectFlow, PagesBeyondTheFirstPageOfTheListAreOfferedToo) {
+  register_app("facebook");
+  scenario("facebook", {{"accounts", 150}});  // Graph answers 100 per page, then paging.next
+  const auto params = redirected(round_trip("facebook", body_with("t")));
+  ASSERT_EQ(params.at("status"), "pending");
+  const auto listed = call(verb::get, "/api/v1/social-accounts/pending/" + params.at("session"), key_);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const auto body = listed.json();
+  const auto& pages = body.as_object().at("availablePages").as_array();
+  EXPECT_EQ(pages.size(), 150u);
+  std::set<std::string> distinct;
+  for (const auto& p : pages) distinct.insert(std::string(p.as_object().at("id").as_string()));
+  EXPECT_EQ(distinct.size(), 150u);
+  EXPECT_EQ(sim_->stat("facebook", "sub_accounts"), 2);
+}
+
 TEST_P(ConnectFlow, AFacebookLoginWithoutPagesHasNoAccounts) {
   register_app("facebook");
   scenario("facebook", {{"accounts", 0}});

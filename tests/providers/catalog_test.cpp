@@ -190,6 +190,9 @@ TEST(ProviderCatalog, MetaTradesForLongLivedTokensAndPagesCarryTheirOwnTokens) {
   for (std::string_view platform : {"x", "linkedin", "tiktok", "youtube", "pinterest", "reddit", "google_business"})
     EXPECT_FALSE(oauth(platform).long_lived.has_value()) << platform;
   EXPECT_EQ(spec("facebook").sub_accounts->token, "access_token");
+  EXPECT_EQ(spec("facebook").sub_accounts->next, "paging.next");
+  EXPECT_EQ(spec("instagram").sub_accounts->next, "paging.next");
+  EXPECT_TRUE(spec("linkedin").sub_accounts->next.empty());
   EXPECT_TRUE(spec("instagram").sub_accounts->token.empty());
   EXPECT_TRUE(spec("linkedin").sub_accounts->include_identity);
   EXPECT_FALSE(spec("facebook").sub_accounts->include_identity);
