@@ -27,6 +27,7 @@
 #include "store/database.hpp"
 #include "support/manual_clock.hpp"
 #include "support/postgres.hpp"
+#include "support/store_fixture.hpp"
 #include "webhooks/endpoint_store.hpp"
 #include "webhooks/outbox.hpp"
 
@@ -36,9 +37,7 @@ namespace {
 using namespace std::chrono_literals;
 using Status = AttemptOutcome::Status;
 
-std::string describe(const core::Error& e) {
-  return std::string(core::to_string(e.code)) + ": " + e.detail + " / " + e.internal;
-}
+using test::describe;
 
 // One delivery row as stored.
 struct DeliveryRow {
@@ -53,82 +52,12 @@ struct DeliveryRow {
   std::int64_t created_at = 0;
 };
 
-class WebhookStore : public testing::TestWithParam<std::string> {
+class WebhookStore : public test::StoreTest {
  protected:
-  void SetUp() override {
-    backend_ = std::make_unique<test::BackendDatabase>(GetParam());
-    db_ = open(backend_->url());
-    auto m = store::migrate(*db_);
-    ASSERT_TRUE(m) << describe(m.error());
-    auto ring = crypto::KeyRing::parse(crypto::KeyRing::generate_entry(random_, "k1"));
-    ASSERT_TRUE(ring);
-    keys_.emplace(std::move(*ring));
-    org_a_ = org("acme");
-    org_b_ = org("globex");
-  }
-
-  static std::unique_ptr<store::Database> open(const std::string& url) {
-    auto db = store::open_database(url);
-    if (!db) throw std::runtime_error("open_database: " + describe(db.error()));
-    return std::move(*db);
-  }
-
   bool postgres() const { return GetParam() == "postgres"; }
-
-  core::OrgId org(const std::string& name) {
-    auto o = orgs::ensure_organization(*db_, clock_, random_, name);
-    if (!o) throw std::runtime_error(describe(o.error()));
-    return o->id;
-  }
 
   core::TimePoint now() const { return clock_.now(); }
   std::int64_t now_ms() const { return core::to_unix_ms(clock_.now()); }
-
-  // Runs fn in a transaction; fn returns Result<T>.
-  template <typename T, typename F>
-  T write(F fn, store::Database* db = nullptr) {
-    std::optional<T> out;
-    auto s = (db ? db : db_.get())->transaction([&](store::Connection& c) -> core::Status {
-      auto r = fn(c);
-      if (!r) return std::move(r).error();
-      out.emplace(std::move(*r));
-      return core::Ok{};
-    });
-    if (!s) throw std::runtime_error(describe(s.error()));
-    return std::move(*out);
-  }
-
-  template <typename T, typename F>
-  T read(F fn) {
-    std::optional<T> out;
-    auto s = db_->with_connection([&](store::Connection& c) -> core::Status {
-      auto r = fn(c);
-      if (!r) return std::move(r).error();
-      out.emplace(std::move(*r));
-      return core::Ok{};
-    });
-    if (!s) throw std::runtime_error(describe(s.error()));
-    return std::move(*out);
-  }
-
-  // Runs fn in autocommit mode and returns its status (a failed statement
-  // inside a transaction would abort it on PostgreSQL).
-  core::Status status_of(const std::function<core::Status(store::Connection&)>& fn) {
-    std::optional<core::Status> out;
-    auto s = db_->with_connection([&](store::Connection& c) -> core::Status {
-      out.emplace(fn(c));
-      return core::Ok{};
-    });
-    if (!s) throw std::runtime_error(describe(s.error()));
-    return std::move(*out);
-  }
-
-  std::vector<store::Row> rows(std::string_view sql, const store::Params& params = {}) {
-    return read<std::vector<store::Row>>([&](store::Connection& c) { return c.query(sql, params); });
-  }
-  std::int64_t count(std::string_view sql, const store::Params& params = {}) {
-    return rows(sql, params).at(0).integer(0);
-  }
 
   Endpoint endpoint_value(const core::OrgId& o, std::vector<std::string> events, const std::string& plaintext_secret) {
     Endpoint e;
@@ -257,12 +186,6 @@ class WebhookStore : public testing::TestWithParam<std::string> {
     return s->reveal();
   }
 
-  std::unique_ptr<test::BackendDatabase> backend_;
-  std::unique_ptr<store::Database> db_;
-  test::ManualClock clock_;
-  crypto::SecureRandom random_;
-  std::optional<crypto::KeyRing> keys_;
-  core::OrgId org_a_, org_b_;
   int endpoint_counter_ = 0;
   int event_counter_ = 0;
   int owner_counter_ = 0;

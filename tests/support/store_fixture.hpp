@@ -56,11 +56,12 @@ class StoreTest : public testing::TestWithParam<std::string> {
     return o->id;
   }
 
-  // Runs `fn` in a transaction; its value, or an exception naming the error.
+  // Runs `fn` in a transaction (on `db`, or the test's database); its value,
+  // or an exception naming the error.
   template <typename T, typename F>
-  T write(F fn) {
+  T write(F fn, store::Database* db = nullptr) {
     std::optional<T> out;
-    auto s = db_->transaction([&](store::Connection& c) -> core::Status {
+    auto s = (db ? db : db_.get())->transaction([&](store::Connection& c) -> core::Status {
       auto r = fn(c);
       if (!r) return std::move(r).error();
       out.emplace(std::move(*r));
@@ -95,8 +96,11 @@ class StoreTest : public testing::TestWithParam<std::string> {
     return std::move(*out);
   }
 
+  std::vector<store::Row> rows(std::string_view sql, const store::Params& params = {}) {
+    return read<std::vector<store::Row>>([&](store::Connection& c) { return c.query(sql, params); });
+  }
   std::int64_t count(std::string_view sql, const store::Params& params = {}) {
-    return read<std::vector<store::Row>>([&](store::Connection& c) { return c.query(sql, params); }).at(0).integer(0);
+    return rows(sql, params).at(0).integer(0);
   }
 
   std::unique_ptr<BackendDatabase> backend_;
