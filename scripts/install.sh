@@ -13,7 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-all-dev libboost-url1.81-dev libboost-json1.81-dev
-  libssl-dev libsqlite3-dev libpq-dev postgresql
+  libssl-dev libsqlite3-dev libpq-dev postgresql libicu-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates curl
   python3  # tests/webhooks/receiver.py, the independent webhook receiver

@@ -25,6 +25,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::unavailable: return "unavailable";
     case ErrorCode::invalid_credentials: return "invalid_credentials";
     case ErrorCode::platform_unavailable: return "platform_unavailable";
+    case ErrorCode::platform_requirement: return "platform_requirement";
+    case ErrorCode::precondition_failed: return "precondition_failed";
     case ErrorCode::internal: return "internal";
   }
   return "internal";
@@ -48,7 +50,9 @@ int http_status(ErrorCode code) {
     case ErrorCode::validation_failed:
     case ErrorCode::network_not_configured:
     case ErrorCode::oauth_not_supported:
-    case ErrorCode::invalid_credentials: return 422;
+    case ErrorCode::invalid_credentials:
+    case ErrorCode::platform_requirement: return 422;
+    case ErrorCode::precondition_failed: return 412;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::headers_too_large: return 431;
     case ErrorCode::platform_unavailable: return 502;
@@ -99,6 +103,15 @@ Error Error::session_expired() {
 
 Error Error::unavailable(std::string detail, std::string internal) {
   return {ErrorCode::unavailable, std::move(detail), std::move(internal), {}};
+}
+
+Error Error::platform_requirement(std::vector<FieldError> fields) {
+  return {ErrorCode::platform_requirement, "The post breaks a rule of one or more target platforms.", {},
+          std::move(fields)};
+}
+
+Error Error::precondition_failed(std::string detail) {
+  return {ErrorCode::precondition_failed, std::move(detail), {}, {}};
 }
 
 Error Error::invalid_credentials(std::string detail) {

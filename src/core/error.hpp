@@ -37,6 +37,8 @@ enum class ErrorCode {
   unavailable,
   invalid_credentials,
   platform_unavailable,
+  platform_requirement,
+  precondition_failed,
   internal,
 };
 
@@ -47,6 +49,10 @@ struct FieldError {
   std::string field;    // dotted path, e.g. "scopes.1"
   std::string message;  // client-safe
   std::string code;     // rule id, e.g. "required", "invalid"
+  // Per-platform preflight (contract §14.1): which target account and
+  // platform the rule belongs to; empty elsewhere.
+  std::string account_id;
+  std::string platform;
 };
 
 struct Error {
@@ -81,6 +87,11 @@ struct Error {
   // A platform (or its identity resolver) could not be reached or answered a
   // server error (502); `internal` says which call and how it failed.
   static Error platform_unavailable(std::string detail, std::string internal = {});
+  // Posts (contract §14.1): a per-platform rule refused the post (422);
+  // each field error names the account and the rule.
+  static Error platform_requirement(std::vector<FieldError> fields);
+  // A conditional write whose If-Match no longer matches (412).
+  static Error precondition_failed(std::string detail);
   static Error internal_error(std::string internal);
 };
 

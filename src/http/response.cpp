@@ -31,7 +31,12 @@ Response problem_response(const core::Error& error) {
   body["code"] = core::to_string(error.code);
   if (!error.fields.empty()) {
     boost::json::array items;
-    for (const auto& f : error.fields) items.push_back({{"field", f.field}, {"message", f.message}, {"code", f.code}});
+    for (const auto& f : error.fields) {
+      boost::json::object item{{"field", f.field}, {"message", f.message}, {"code", f.code}};
+      if (!f.account_id.empty()) item["account_id"] = f.account_id;
+      if (!f.platform.empty()) item["platform"] = f.platform;
+      items.push_back(std::move(item));
+    }
     body["errors"] = std::move(items);
   }
   Response res{status, 11};

@@ -126,6 +126,60 @@ struct SubAccountSpec {
   std::string next;
 };
 
+// Publishing (contract §15, §25; platforms.md): how text is counted and
+// limited, what the main container needs, how containers 1+ are published,
+// how many creates may run at once, and how a create whose answer was lost
+// is found again. Parsed from the entry's "publish" object.
+enum class TextUnit { code_points, graphemes, utf8_bytes };
+enum class OverLimit { reject, truncate };
+// Containers 1+: native replies chained off the previous post, comments on
+// the root post, or nothing (the platform has no such surface).
+enum class ReplyMode { reply_chain, comments, ignored };
+
+std::string_view to_string(TextUnit unit);
+std::string_view to_string(OverLimit over);
+std::string_view to_string(ReplyMode mode);
+
+// One text field's limit, e.g. {"text", 280, code_points, reject}. `field`
+// names where the text goes: "content" (the container's text) or a config
+// field such as "title". `raised_by`: a boolean config field that, when
+// true, replaces `max` with `raised_max` (X's long_form).
+struct TextLimit {
+  std::string field = "content";
+  std::size_t max = 0;
+  TextUnit unit = TextUnit::code_points;
+  OverLimit over = OverLimit::reject;
+  std::string raised_by;
+  std::size_t raised_max = 0;
+};
+
+// Finding a post after an ambiguous create (timeout, crash): GET `path`
+// (as IdentitySpec::path; may hold "{identity_id}" = the account's
+// network_unique_id) lists the account's recent posts; `list` is the array,
+// `id` and `text` dotted paths inside one entry. A create is matched by
+// exact text. nullopt: the platform offers no such listing.
+struct LookupSpec {
+  std::string path;
+  std::string list;
+  std::string id;
+  std::string text;
+};
+
+struct PublishSpec {
+  bool supported = false;         // publishing is implemented for the platform
+  bool media_required = false;    // the main container needs at least one media item
+  std::vector<TextLimit> limits;  // checked on every container
+  ReplyMode replies = ReplyMode::ignored;
+  // Concurrent creates this process runs at once, per connected account and
+  // per platform app (the platform's own pacing).
+  int per_account_concurrency = 1;
+  int per_app_concurrency = 8;
+  // The public URL of a post: "{id}", "{username}" and "{identity_id}" are
+  // filled in. Empty when the platform's answer carries the URL.
+  std::string post_url;
+  std::optional<LookupSpec> lookup;
+};
+
 struct ProviderSpec {
   std::string platform;  // the platform id, e.g. "x", "google_business"
   AuthKind auth = AuthKind::oauth2;
@@ -136,6 +190,7 @@ struct ProviderSpec {
   IdentitySpec identity;
   std::optional<SubAccountSpec> sub_accounts;  // nullopt: one account per login
   std::vector<std::string> hooks;  // code hooks this platform needs (hooks.hpp)
+  PublishSpec publish;
 
   // `path_or_url` made absolute: api_base_url + path when it starts with '/',
   // unchanged otherwise.
