@@ -128,8 +128,8 @@ struct SubAccountSpec {
 
 // Publishing (contract §15, §25; platforms.md): how text is counted and
 // limited, what the main container needs, how containers 1+ are published,
-// how many creates may run at once, and how a create whose answer was lost
-// is found again. Parsed from the entry's "publish" object.
+// and how many creates may run at once. Parsed from the entry's "publish"
+// object. The calls themselves are code (src/publishers/).
 enum class TextUnit { code_points, graphemes, utf8_bytes };
 enum class OverLimit { reject, truncate };
 // Containers 1+: native replies chained off the previous post, comments on
@@ -153,18 +153,6 @@ struct TextLimit {
   std::size_t raised_max = 0;
 };
 
-// Finding a post after an ambiguous create (timeout, crash): GET `path`
-// (as IdentitySpec::path; may hold "{identity_id}" = the account's
-// network_unique_id) lists the account's recent posts; `list` is the array,
-// `id` and `text` dotted paths inside one entry. A create is matched by
-// exact text. nullopt: the platform offers no such listing.
-struct LookupSpec {
-  std::string path;
-  std::string list;
-  std::string id;
-  std::string text;
-};
-
 struct PublishSpec {
   bool supported = false;         // publishing is implemented for the platform
   bool media_required = false;    // the main container needs at least one media item
@@ -174,10 +162,6 @@ struct PublishSpec {
   // per platform app (the platform's own pacing).
   int per_account_concurrency = 1;
   int per_app_concurrency = 8;
-  // The public URL of a post: "{id}", "{username}" and "{identity_id}" are
-  // filled in. Empty when the platform's answer carries the URL.
-  std::string post_url;
-  std::optional<LookupSpec> lookup;
 };
 
 struct ProviderSpec {
