@@ -172,6 +172,20 @@ constexpr std::array<std::pair<std::string_view, SubAccountKind>, 5> kSubAccount
     {"business_account", SubAccountKind::business_account},
 }};
 
+constexpr std::array<std::pair<std::string_view, TextUnit>, 3> kTextUnits = {{
+    {"code_points", TextUnit::code_points}, {"graphemes", TextUnit::graphemes}, {"utf8_bytes", TextUnit::utf8_bytes}}};
+constexpr std::array<std::pair<std::string_view, OverLimit>, 2> kOverLimits = {{
+    {"reject", OverLimit::reject}, {"truncate", OverLimit::truncate}}};
+constexpr std::array<std::pair<std::string_view, ReplyMode>, 3> kReplyModes = {{
+    {"reply_chain", ReplyMode::reply_chain}, {"comments", ReplyMode::comments}, {"ignored", ReplyMode::ignored}}};
+constexpr std::array<std::pair<std::string_view, ConfigType>, 5> kConfigTypes = {{
+    {"boolean", ConfigType::boolean},
+    {"string", ConfigType::string},
+    {"integer", ConfigType::integer},
+    {"string_array", ConfigType::string_array},
+    {"object", ConfigType::object},
+}};
+
 // A top-level URL (authorize, token, API base) after version substitution.
 std::string read_url(const ObjectReader& r, std::string_view key, std::string_view version, bool allow_query) {
   const std::string raw = r.string(key);
@@ -268,6 +282,203 @@ OAuthSpec read_oauth(const ObjectReader& r, std::string_view version) {
   return o;
 }
 
+// A JSON array of distinct non-empty strings (aliases, enum values, keys).
+std::vector<std::string> read_names(const ObjectReader& r, std::string_view key) {
+  std::vector<std::string> out;
+  const json::value* v = r.get(key);
+  if (v == nullptr) return out;
+  if (!v->is_array()) fail(r.at(key), "must be an array of strings");
+  for (std::size_t i = 0; i < v->get_array().size(); ++i) {
+    const json::value& item = v->get_array()[i];
+    const std::string field = r.at(key) + "." + std::to_string(i);
+    if (!item.is_string() || item.get_string().empty()) fail(field, "must be a non-empty string");
+    std::string name(item.get_string());
+    if (std::find(out.begin(), out.end(), name) != out.end()) fail(field, "is listed twice");
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+// A config key: plain, and without '.' since error fields are dotted paths.
+bool is_config_key(std::string_view name) {
+  return !name.empty() && std::none_of(name.begin(), name.end(), [](char c) {
+    return c == '.' || static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f;
+  });
+}
+
+bool matches_type(const json::value& v, ConfigType type) {
+  switch (type) {
+    case ConfigType::boolean: return v.is_bool();
+    case ConfigType::string: return v.is_string();
+    case ConfigType::integer: return v.is_int64() || v.is_uint64();
+    case ConfigType::string_array:
+      return v.is_array() && std::all_of(v.get_array().begin(), v.get_array().end(),
+                                         [](const json::value& e) { return e.is_string(); });
+    case ConfigType::object: return v.is_object();
+  }
+  return false;
+}
+
+std::vector<ConfigField> read_config_fields(const json::value& value, const std::string& field);
+
+ConfigField read_config_field(const json::value& value, const std::string& field, std::string name) {
+  const ObjectReader r(value, field);
+  r.only({"type", "aliases", "enum", "default", "min", "required", "required_when", "account_ref", "fields"});
+  ConfigField f;
+  f.name = std::move(name);
+  f.type = parse_enum(r, "type", kConfigTypes);
+  f.aliases = read_names(r, "aliases");
+  for (const auto& alias : f.aliases)
+    if (!is_config_key(alias) || alias == f.name) fail(r.at("aliases"), "must be plain keys other than the field's name");
+  if (r.has("enum")) {
+    if (f.type != ConfigType::string) fail(r.at("enum"), "is only for string fields");
+    f.allowed = read_names(r, "enum");
+    if (f.allowed.empty()) fail(r.at("enum"), "must not be empty");
+  }
+  if (const json::value* d = r.get("default"); d != nullptr && !d->is_null()) {
+    if (f.type == ConfigType::object || !matches_type(*d, f.type))
+      fail(r.at("default"), "must be a " + std::string(to_string(f.type)) + " value");
+    if (!f.allowed.empty() && std::find(f.allowed.begin(), f.allowed.end(), d->get_string()) == f.allowed.end())
+      fail(r.at("default"), "must be one of the field's enum values");
+    f.default_value = *d;
+  }
+  if (const json::value* m = r.get("min")) {
+    if (f.type != ConfigType::integer || !m->is_int64()) fail(r.at("min"), "must be an integer, on integer fields only");
+    f.min = m->get_int64();
+  }
+  f.required = r.has("required") && r.boolean("required");
+  if (const json::value* w = r.get("required_when")) {
+    const ObjectReader c(*w, r.at("required_when"));
+    c.only({"field", "in"});
+    ConfigCondition cond{c.nonempty_string("field"), read_names(c, "in")};
+    if (cond.in.empty()) fail(c.at("in"), "must not be empty");
+    f.required_when = std::move(cond);  // its field is checked once the whole schema is read
+  }
+  if (f.required && f.required_when) fail(r.at("required_when"), "contradicts required: true");
+  if (const json::value* a = r.get("account_ref")) {
+    if (f.type != ConfigType::string) fail(r.at("account_ref"), "is only for string fields");
+    const ObjectReader ar(*a, r.at("account_ref"));
+    ar.only({"prefix", "account_type", "stored_in"});
+    f.account_ref = AccountRef{ar.string("prefix"), ar.nonempty_string("account_type"), ar.nonempty_string("stored_in")};
+  }
+  if (f.type == ConfigType::object) {
+    f.fields = read_config_fields(r.required("fields"), r.at("fields"));
+  } else if (r.has("fields")) {
+    fail(r.at("fields"), "is only for object fields");
+  }
+  return f;
+}
+
+// An object of field name → field spec; every spelling (name or alias) once.
+std::vector<ConfigField> read_config_fields(const json::value& value, const std::string& field) {
+  if (!value.is_object()) fail(field, "must be an object of field specs");
+  std::vector<ConfigField> out;
+  std::set<std::string> spellings;
+  for (const auto& [key, spec] : value.get_object()) {
+    std::string name(key.data(), key.size());
+    const std::string at = field + "." + name;
+    if (!is_config_key(name) || name.starts_with("_")) fail(at, "must be a plain key without '.'");
+    ConfigField f = read_config_field(spec, at, name);
+    if (!spellings.insert(f.name).second) fail(at, "is spelled twice (as a name or an alias)");
+    for (const auto& alias : f.aliases)
+      if (!spellings.insert(alias).second) fail(at + ".aliases", "\"" + alias + "\" is spelled twice");
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// Conditions must name a string enum field of the same schema, and only its values.
+void check_conditions(const ConfigSchema& schema, const std::vector<ConfigField>& fields, const std::string& field) {
+  for (const auto& f : fields) {
+    const std::string at = field + "." + f.name;
+    check_conditions(schema, f.fields, at + ".fields");
+    if (!f.required_when) continue;
+    const ConfigField* target = schema.find_path(f.required_when->field);
+    if (target == nullptr || target->allowed.empty())
+      fail(at + ".required_when.field", "must name a string field with an enum");
+    for (const auto& v : f.required_when->in)
+      if (std::find(target->allowed.begin(), target->allowed.end(), v) == target->allowed.end())
+        fail(at + ".required_when.in", "\"" + v + "\" is not a value of " + f.required_when->field);
+  }
+}
+
+ConfigSchema read_config_schema(const ObjectReader& r) {
+  ConfigSchema schema;
+  const ObjectReader c(r.required("config"), r.at("config"));
+  c.only({"fields", "forbidden", "nested"});
+  schema.fields = read_config_fields(c.required("fields"), c.at("fields"));
+  check_conditions(schema, schema.fields, c.at("fields"));
+  schema.forbidden = read_names(c, "forbidden");
+  schema.nested = read_names(c, "nested");
+  const auto spelled = [&](std::string_view key) {
+    return std::any_of(schema.fields.begin(), schema.fields.end(), [&](const ConfigField& f) {
+      return f.name == key || std::find(f.aliases.begin(), f.aliases.end(), key) != f.aliases.end();
+    });
+  };
+  for (const auto& key : schema.forbidden)
+    if (spelled(key) || !is_config_key(key)) fail(c.at("forbidden"), "\"" + key + "\" is a field's spelling or not a plain key");
+  for (const auto& key : schema.nested)
+    if (spelled(key) || !is_config_key(key) ||
+        std::find(schema.forbidden.begin(), schema.forbidden.end(), key) != schema.forbidden.end())
+      fail(c.at("nested"), "\"" + key + "\" is a field's spelling, forbidden, or not a plain key");
+  return schema;
+}
+
+std::size_t positive_size(const ObjectReader& r, std::string_view key) {
+  const json::value& v = r.required(key);
+  if (!v.is_int64() || v.get_int64() < 1 || v.get_int64() > 1'000'000) fail(r.at(key), "must be an integer from 1 to 1000000");
+  return static_cast<std::size_t>(v.get_int64());
+}
+
+int concurrency(const ObjectReader& r, std::string_view key) {
+  const json::value& v = r.required(key);
+  if (!v.is_int64() || v.get_int64() < 1 || v.get_int64() > 100) fail(r.at(key), "must be an integer from 1 to 100");
+  return static_cast<int>(v.get_int64());
+}
+
+PublishSpec read_publish(const ObjectReader& parent) {
+  const ObjectReader r(parent.required("publish"), parent.at("publish"));
+  r.only({"supported", "media_required", "limits", "replies", "per_account_concurrency", "per_app_concurrency",
+          "config"});
+  PublishSpec p;
+  p.supported = r.boolean("supported");
+  p.media_required = r.boolean("media_required");
+  p.replies = parse_enum(r, "replies", kReplyModes);
+  p.per_account_concurrency = concurrency(r, "per_account_concurrency");
+  p.per_app_concurrency = concurrency(r, "per_app_concurrency");
+  if (p.per_account_concurrency > p.per_app_concurrency)
+    fail(r.at("per_account_concurrency"), "must not exceed per_app_concurrency");
+  p.config = read_config_schema(r);
+
+  const json::value& limits = r.required("limits");
+  if (!limits.is_array()) fail(r.at("limits"), "must be an array");
+  for (std::size_t i = 0; i < limits.get_array().size(); ++i) {
+    const ObjectReader l(limits.get_array()[i], r.at("limits") + "." + std::to_string(i));
+    l.only({"field", "max", "unit", "over", "raised_by", "raised_max"});
+    TextLimit limit;
+    limit.field = l.nonempty_string("field");
+    if (limit.field != "content" && limit.field != "media.alt_text") {
+      const ConfigField* f = p.config.find(limit.field);
+      if (f == nullptr || f->type != ConfigType::string)
+        fail(l.at("field"), "must be \"content\", \"media.alt_text\" or a string field of config");
+    }
+    limit.max = positive_size(l, "max");
+    limit.unit = parse_enum(l, "unit", kTextUnits);
+    limit.over = parse_enum(l, "over", kOverLimits);
+    if (l.has("raised_by")) {
+      limit.raised_by = l.nonempty_string("raised_by");
+      const ConfigField* f = p.config.find(limit.raised_by);
+      if (f == nullptr || f->type != ConfigType::boolean) fail(l.at("raised_by"), "must name a boolean field of config");
+      limit.raised_max = positive_size(l, "raised_max");
+      if (limit.raised_max <= limit.max) fail(l.at("raised_max"), "must be larger than max");
+    } else if (l.has("raised_max")) {
+      fail(l.at("raised_max"), "needs raised_by");
+    }
+    p.limits.push_back(std::move(limit));
+  }
+  return p;
+}
+
 ProviderSpec read_provider(const json::value& value, std::size_t index) {
   ProviderSpec spec;
   {
@@ -281,9 +492,10 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
   if (spec.auth == AuthKind::oauth2) {
     r.only({"platform", "auth", "authorize_url", "token_url", "api_base_url", "api_version", "pkce", "client_auth",
             "client_id_param", "scope_separator", "default_scopes", "extra_authorize_params", "refresh", "identity",
-            "sub_accounts", "hooks", "token_request", "long_lived", "revoke"});
+            "sub_accounts", "hooks", "token_request", "long_lived", "revoke", "publish"});
   } else {
-    r.only({"platform", "auth", "api_base_url", "api_version", "refresh", "identity", "sub_accounts", "hooks"});
+    r.only({"platform", "auth", "api_base_url", "api_version", "refresh", "identity", "sub_accounts", "hooks",
+            "publish"});
   }
 
   spec.api_version = r.string_or("api_version", "");
@@ -356,6 +568,7 @@ ProviderSpec read_provider(const json::value& value, std::size_t index) {
       spec.hooks.push_back(std::move(name));
     }
   }
+  spec.publish = read_publish(r);
   return spec;
 }
 

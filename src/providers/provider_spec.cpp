@@ -45,6 +45,64 @@ std::string_view to_string(TokenRequest request) {
   return "form";
 }
 
+std::string_view to_string(TextUnit unit) {
+  switch (unit) {
+    case TextUnit::code_points: return "code_points";
+    case TextUnit::graphemes: return "graphemes";
+    case TextUnit::utf8_bytes: return "utf8_bytes";
+  }
+  return "code_points";
+}
+
+std::string_view to_string(OverLimit over) {
+  switch (over) {
+    case OverLimit::reject: return "reject";
+    case OverLimit::truncate: return "truncate";
+  }
+  return "reject";
+}
+
+std::string_view to_string(ReplyMode mode) {
+  switch (mode) {
+    case ReplyMode::reply_chain: return "reply_chain";
+    case ReplyMode::comments: return "comments";
+    case ReplyMode::ignored: return "ignored";
+  }
+  return "ignored";
+}
+
+std::string_view to_string(ConfigType type) {
+  switch (type) {
+    case ConfigType::boolean: return "boolean";
+    case ConfigType::string: return "string";
+    case ConfigType::integer: return "integer";
+    case ConfigType::string_array: return "string_array";
+    case ConfigType::object: return "object";
+  }
+  return "string";
+}
+
+const ConfigField* ConfigSchema::find(std::string_view name) const {
+  for (const auto& f : fields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+const ConfigField* ConfigSchema::find_path(std::string_view path) const {
+  const std::vector<ConfigField>* level = &fields;
+  const ConfigField* found = nullptr;
+  while (true) {
+    const std::size_t dot = path.find('.');
+    const std::string_view head = path.substr(0, dot);
+    found = nullptr;
+    for (const auto& f : *level)
+      if (f.name == head) found = &f;
+    if (found == nullptr || dot == std::string_view::npos) return found;
+    level = &found->fields;
+    path.remove_prefix(dot + 1);
+  }
+}
+
 std::string OAuthSpec::joined_default_scopes() const {
   std::string out;
   for (const auto& scope : default_scopes) {

@@ -8,11 +8,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <boost/json/value.hpp>
 
 namespace postfuze::providers {
 
@@ -141,8 +144,9 @@ std::string_view to_string(OverLimit over);
 std::string_view to_string(ReplyMode mode);
 
 // One text field's limit, e.g. {"text", 280, code_points, reject}. `field`
-// names where the text goes: "content" (the container's text) or a config
-// field such as "title". `raised_by`: a boolean config field that, when
+// names where the text goes: "content" (every published container's text),
+// "media.alt_text" (every media item's alt text) or a string config field
+// such as "title". `raised_by`: a boolean config field that, when
 // true, replaces `max` with `raised_max` (X's long_form).
 struct TextLimit {
   std::string field = "content";
@@ -151,6 +155,63 @@ struct TextLimit {
   OverLimit over = OverLimit::reject;
   std::string raised_by;
   std::size_t raised_max = 0;
+};
+
+// The per-platform `config` slice of a post (contract §16, §25), as data:
+// which fields exist, their JSON types, allowed values, alias spellings and
+// the rules preflight checks. Read by publish/post_config (resolution) and
+// publish/preflight (create-time rules); the publishers read the values.
+enum class ConfigType { boolean, string, integer, string_array, object };
+
+std::string_view to_string(ConfigType type);
+
+// "Required when `field` (a dotted path from the slice root, read with its
+// catalogue default when absent) is one of `in`", e.g. TikTok's
+// privacy_level when post_mode is DIRECT_POST.
+struct ConfigCondition {
+  std::string field;
+  std::vector<std::string> in;
+};
+
+// A string field that names an account the connected account may act as
+// (LinkedIn's organizationId / organizationUrn). The value, with `prefix`
+// added unless it already has it, must equal the account's own
+// network_unique_id when the account's type is `account_type`, or be listed
+// in the string array platform_data[`stored_in`].
+struct AccountRef {
+  std::string prefix;
+  std::string account_type;
+  std::string stored_in;
+};
+
+struct ConfigField {
+  std::string name;                  // canonical spelling (echoed in default_config)
+  ConfigType type = ConfigType::string;
+  std::vector<std::string> aliases;  // other accepted spellings, in precedence order
+  std::vector<std::string> allowed;  // string fields: the only accepted values; empty = any
+  // The platform's default, for documentation, conditions and publishers;
+  // null when there is none. Never filled into a post's config.
+  boost::json::value default_value;
+  std::optional<std::int64_t> min;   // integer fields: smallest accepted value
+  bool required = false;             // missing (or "") → preflight missing_field
+  std::optional<ConfigCondition> required_when;
+  std::optional<AccountRef> account_ref;
+  std::vector<ConfigField> fields;   // object fields: their members
+};
+
+struct ConfigSchema {
+  std::vector<ConfigField> fields;
+  // Keys refused outright (422 forbidden) instead of ignored as unknown
+  // (Bluesky's service/pds/serviceUrl).
+  std::vector<std::string> forbidden;
+  // Keys whose object members are read as fields of the slice itself
+  // (YouTube's youtubeConfiguration); a field given directly wins.
+  std::vector<std::string> nested;
+
+  // The top-level field named `name` (canonical spelling), or nullptr.
+  const ConfigField* find(std::string_view name) const;
+  // The field at a dotted path through object fields ("event.title"), or nullptr.
+  const ConfigField* find_path(std::string_view path) const;
 };
 
 struct PublishSpec {
@@ -162,6 +223,7 @@ struct PublishSpec {
   // per platform app (the platform's own pacing).
   int per_account_concurrency = 1;
   int per_app_concurrency = 8;
+  ConfigSchema config;
 };
 
 struct ProviderSpec {
