@@ -35,7 +35,8 @@ const std::array<ApiRoute, 14> kRoutes{
              api::google_business_locations},
 };
 
-// The first group of `rule` the grant does not satisfy, or "".
+}  // namespace
+
 std::string_view missing_scope(const Grant& grant, std::string_view rule) {
   for (std::size_t pos = 0; pos < rule.size();) {
     auto end = rule.find(' ', pos);
@@ -55,7 +56,16 @@ std::string_view missing_scope(const Grant& grant, std::string_view rule) {
   return {};
 }
 
-}  // namespace
+std::optional<Token> live_bearer(Call& call, const std::optional<std::string>& presented) {
+  return call.sim.state.with([&](SimState::Data& d) -> std::optional<Token> {
+    if (!presented) return std::nullopt;
+    auto it = d.tokens.find(*presented);
+    if (it == d.tokens.end()) return std::nullopt;
+    const Token& t = it->second;
+    if (!t.bearer() || t.grant->platform != &call.platform || !t.live(call.now())) return std::nullopt;
+    return t;
+  });
+}
 
 std::span<const ApiRoute> api_routes() { return kRoutes; }
 
@@ -75,14 +85,7 @@ PlatformHandler api_handler(const ApiRoute& route) {
       presented = std::string(*b);
     else if (call.platform.access_token_parameter && query.get("access_token"))
       presented = std::string(*query.get("access_token"));
-    auto token = call.sim.state.with([&](SimState::Data& d) -> std::optional<Token> {
-      if (!presented) return std::nullopt;
-      auto it = d.tokens.find(*presented);
-      if (it == d.tokens.end()) return std::nullopt;
-      const Token& t = it->second;
-      if (!t.bearer() || t.grant->platform != &call.platform || !t.live(call.now())) return std::nullopt;
-      return t;
-    });
+    auto token = live_bearer(call, presented);
     if (!token) co_return api_error(call, ApiProblem::unauthorized, "The access token is invalid, expired or revoked.");
     if (auto missing = missing_scope(*token->grant, route.scopes); !missing.empty())
       co_return api_error(call, ApiProblem::insufficient_scope,

@@ -41,6 +41,11 @@ struct ApiRoute {
 
 std::span<const ApiRoute> api_routes();
 
+// The first group of a scope `rule` the grant does not satisfy, or "".
+std::string_view missing_scope(const Grant& grant, std::string_view rule);
+// The token `presented` names when it is a live bearer token of this platform.
+std::optional<Token> live_bearer(Call& call, const std::optional<std::string>& presented);
+
 PlatformHandler api_handler(const ApiRoute& route);
 
 }  // namespace postfuze::sim

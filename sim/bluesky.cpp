@@ -8,6 +8,7 @@
 
 #include "crypto/encoding.hpp"
 #include "http/json_body.hpp"
+#include "sim/publish_bluesky.hpp"
 #include "sim/wire.hpp"
 
 namespace postfuze::sim {
@@ -23,8 +24,9 @@ constexpr std::chrono::minutes kAccessLifetime{120};
 constexpr std::chrono::hours kRefreshLifetime{24 * 90};
 
 // Counters for GET /_sim/bluesky/stats; never rename without the README.
-constexpr std::array<std::string_view, 6> kCounters{"resolve_handle", "create_session", "refresh_session",
-                                                    "get_profile",    "plc",            "rejected"};
+constexpr std::array<std::string_view, 7> kCounters{"resolve_handle", "create_session", "refresh_session",
+                                                    "get_profile",    "plc",            "rejected",
+                                                    "publish"};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -34,11 +36,6 @@ std::string lower(std::string_view s) {
 
 void count(Sim& sim, std::string_view counter) {
   sim.state.with([&](SimState::Data& d) { ++d.bluesky_counters[std::string(counter)]; });
-}
-
-// An XRPC error envelope (platforms.md §14, §18).
-http::Response xrpc_error(status code, std::string_view error, std::string_view message) {
-  return http::json_response(code, json::object{{"error", error}, {"message", message}});
 }
 
 // A refusal caused by the request (counted in stats.rejected).
@@ -354,14 +351,30 @@ http::Response register_account(Sim& sim, const http::Request& req) {
   return http::json_response(created ? status::created : status::ok, out);
 }
 
-json::object scenario_json(const BlueskyScenario& s) {
-  return {{"platform", kBluesky},
-          {"down", s.down},
-          {"revoke_app_password", s.revoke_app_password},
-          {"rate_limited", s.rate_limited}};
+json::object scenario_json(Sim& sim, const BlueskyScenario& s) {
+  json::object out{{"platform", kBluesky},
+                   {"down", s.down},
+                   {"revoke_app_password", s.revoke_app_password},
+                   {"rate_limited", s.rate_limited}};
+  add_publish_knobs(out, sim.state.publish_faults(kBluesky));
+  return out;
 }
 
 }  // namespace
+
+// An XRPC error envelope (platforms.md §14, §18).
+http::Response xrpc_error(status code, std::string_view error, std::string_view message) {
+  return http::json_response(code, json::object{{"error", error}, {"message", message}});
+}
+
+BlueskyAuth bluesky_authenticate(Sim& sim, const http::Request& req) {
+  Authenticated a = authenticate(sim, req, false);
+  return {std::move(a.account), std::move(a.refusal)};
+}
+
+std::optional<BlueskyAccount> bluesky_account(Sim& sim, std::string_view handle_or_did) {
+  return find_account(sim, handle_or_did);
+}
 
 http::Handler bluesky_handler(Sim& sim) {
   return [&sim](http::Request& req) -> boost::asio::awaitable<http::Response> {
@@ -377,6 +390,9 @@ http::Handler bluesky_handler(Sim& sim) {
         count(sim, "rejected");
         res = http::json_response(status::not_found, json::object{{"message", "Not Found"}});
       }
+    } else if (const auto* method = find_bluesky_publish_method(req)) {
+      res = scenario(sim).down ? xrpc_error(status::service_unavailable, "InternalServerError", "Service Unavailable")
+                               : co_await bluesky_publish(sim, req, *method);
     } else {
       res = xrpc(sim, req);
     }
@@ -417,9 +433,9 @@ http::Response set_bluesky_scenario(Sim& sim, const json::object& knobs) {
     *target = value.as_bool();
   }
   sim.state.with([&](SimState::Data& d) { d.bluesky = next; });
-  return http::json_response(status::ok, scenario_json(next));
+  return http::json_response(status::ok, scenario_json(sim, next));
 }
 
-http::Response get_bluesky_scenario(Sim& sim) { return http::json_response(status::ok, scenario_json(scenario(sim))); }
+http::Response get_bluesky_scenario(Sim& sim) { return http::json_response(status::ok, scenario_json(sim, scenario(sim))); }
 
 }  // namespace postfuze::sim

@@ -9,6 +9,7 @@
 //   POST /bluesky/xrpc/com.atproto.server.refreshSession  Bearer refreshJwt (rotates)
 //   GET  /bluesky/xrpc/app.bsky.actor.getProfile?actor=   Bearer accessJwt
 //   GET  /plc/{did}                                        the DID document
+//   POST /bluesky/xrpc/com.atproto.repo.createRecord, GET …listRecords  (publish_bluesky.cpp)
 //
 // Sessions are real-shaped JWTs (header.payload.signature, base64url) whose
 // payload carries `scope` (com.atproto.appPass for an app password,
@@ -33,6 +34,17 @@ inline constexpr std::string_view kBluesky = "bluesky";
 
 // The handler for every request whose first path segment is "bluesky" or "plc".
 http::Handler bluesky_handler(Sim& sim);
+
+// For the publish methods (publish_bluesky.cpp): an XRPC error envelope, and
+// the account behind a live access JWT or the refusal (counted as rejected).
+http::Response xrpc_error(http::bhttp::status code, std::string_view error, std::string_view message);
+struct BlueskyAuth {
+  std::optional<BlueskyAccount> account;
+  std::optional<http::Response> refusal;
+};
+BlueskyAuth bluesky_authenticate(Sim& sim, const http::Request& req);
+// The registered account with this handle or DID.
+std::optional<BlueskyAccount> bluesky_account(Sim& sim, std::string_view handle_or_did);
 
 // Control API pieces.
 void add_bluesky_control_routes(http::Router& router, Sim& sim);

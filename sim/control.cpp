@@ -6,6 +6,7 @@
 
 #include "http/json_body.hpp"
 #include "sim/bluesky.hpp"
+#include "sim/publish_routes.hpp"
 #include "sim/wire.hpp"
 
 namespace postfuze::sim {
@@ -63,26 +64,61 @@ http::Response register_app(Sim& sim, const http::Request& req) {
                                                            {"redirect_uris", std::move(uris)}});
 }
 
+// The effective scenario: P's OAuth knobs plus its publish knobs.
+json::object scenario_json(Sim& sim, const Scenario& scenario, const Platform& p) {
+  json::object out = to_json(scenario, p);
+  add_publish_knobs(out, sim.state.publish_faults(p.id));
+  return out;
+}
+
 http::Response set_scenario(Sim& sim, const http::Request& req) {
   auto body = http::parse_json_object(req);
   if (!body) return fail(body.error());
-  if (string_member(*body, "platform") == kBluesky) return set_bluesky_scenario(sim, *body);
-  const Platform* p = platform_named(string_member(*body, "platform"));
-  if (!p) return fail(core::Error::validation("platform", "must be one of the ten simulated platforms"));
+  const auto name = string_member(*body, "platform");
+  const Platform* p = platform_named(name);
+  if (!p && name != kBluesky) return fail(core::Error::validation("platform", "must be one of the ten simulated platforms"));
+  const std::string platform = p ? std::string(p->id) : std::string(kBluesky);
+  // The publish knobs (publish_faults.hpp) are checked first; nothing is
+  // applied unless every knob of the request is good.
+  json::object rest;
+  for (const auto& [key, value] : *body)
+    if (!is_publish_knob(key)) rest[key] = value;
+  PublishKnobResult publish = merge_publish_knobs(sim.state.publish_faults(platform), *body, platform);
+  if (!publish.faults) return fail(core::Error::validation("knobs", publish.problem));
+  if (!p) {
+    http::Response res = set_bluesky_scenario(sim, rest);
+    if (res.result_int() == 200) {
+      sim.state.with([&](SimState::Data& d) { d.publish_faults[platform] = *publish.faults; });
+      res = get_bluesky_scenario(sim);
+    }
+    return res;
+  }
   auto merged = sim.state.with([&](SimState::Data& d) {
-    KnobResult r = merge_knobs(d.scenario(p->id), *body);
-    if (r.scenario) d.scenarios[std::string(p->id)] = *r.scenario;
+    KnobResult r = merge_knobs(d.scenario(p->id), rest);
+    if (r.scenario) {
+      d.scenarios[platform] = *r.scenario;
+      d.publish_faults[platform] = *publish.faults;
+    }
     return r;
   });
   if (!merged.scenario) return fail(core::Error::validation("knobs", merged.problem));
-  return http::json_response(status::ok, to_json(*merged.scenario, *p));
+  return http::json_response(status::ok, scenario_json(sim, *merged.scenario, *p));
 }
 
 http::Response get_scenario(Sim& sim, const http::Request& req) {
   if (Params::of(req.target).get("platform") == kBluesky) return get_bluesky_scenario(sim);
   const Platform* p = platform_named(Params::of(req.target).get("platform"));
   if (!p) return fail(core::Error::invalid_parameter("platform", "must name one of the ten simulated platforms"));
-  return http::json_response(status::ok, to_json(sim.state.scenario(p->id), *p));
+  return http::json_response(status::ok, scenario_json(sim, sim.state.scenario(p->id), *p));
+}
+
+// GET /_sim/posts[?platform=P]: what the publish calls created, oldest first.
+http::Response posts(Sim& sim, const http::Request& req) {
+  const Params query = Params::of(req.target);
+  const auto name = query.get("platform");
+  if (name && !platform_named(name) && name != kBluesky)
+    return fail(core::Error::invalid_parameter("platform", "must name one of the simulated platforms"));
+  return http::json_response(status::ok, posts_json(sim, name));
 }
 
 http::Response stats(Sim& sim) {
@@ -205,6 +241,7 @@ void add_control_routes(http::Router& router, Sim& sim) {
   router.add(verb::get, "/_sim/overrides", sync(sim, overrides));
   router.add(verb::post, "/_sim/clock", sync(sim, advance_clock));
   router.add(verb::get, "/_sim/issued", sync(sim, issued));
+  router.add(verb::get, "/_sim/posts", sync(sim, posts));
   add_bluesky_control_routes(router, sim);
 }
 

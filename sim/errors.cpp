@@ -1,6 +1,8 @@
 #include "sim/errors.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 
 #include "crypto/encoding.hpp"
 #include "sim/wire.hpp"
@@ -229,6 +231,59 @@ http::Response injected_api_error(Call& call, int status) {
                              : status == 404 ? ApiProblem::not_found
                                              : ApiProblem::failure;
   return render_api(call, status, problem, "Simulated failure (" + reason(status) + ")", true);
+}
+
+http::Response injected_publish_error(Call& call, const InjectedPublishError& e) {
+  const std::string message = e.message.empty() ? std::string("Simulated failure (publish_error)") : e.message;
+  if (e.status == 200)  // Reddit: a refusal inside a 200 (platforms.md §13)
+    return json_body(200, json::object{{"json", {{"errors", json::array{json::array{e.code, message, ""}}}}}});
+  const ApiProblem problem = e.status == 401 ? ApiProblem::unauthorized : ApiProblem::failure;
+  http::Response res = render_api(call, e.status, problem, message, true);
+  if (call.platform.api_errors == ApiErrorStyle::x_problem && e.status == 429) {
+    // X answers a rate limit with its window headers (platforms.md §3).
+    const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
+                           (call.now() + std::chrono::seconds(e.retry_after > 0 ? e.retry_after : 900)).time_since_epoch())
+                           .count();
+    res.set("x-rate-limit-limit", "100");
+    res.set("x-rate-limit-remaining", "0");
+    res.set("x-rate-limit-reset", std::to_string(reset));
+  }
+  if (e.code.empty()) return res;
+  boost::system::error_code ec;
+  json::value body = json::parse(res.body(), ec);
+  if (ec || !body.is_object()) return res;
+  json::object& o = body.as_object();
+  int numeric = 0;
+  const bool is_number =
+      std::from_chars(e.code.data(), e.code.data() + e.code.size(), numeric).ec == std::errc{} && !e.code.empty();
+  switch (call.platform.api_errors) {
+    case ApiErrorStyle::x_problem:
+      o["type"] = "https://api.x.com/2/problems/" + e.code;
+      o["title"] = e.code;
+      break;
+    case ApiErrorStyle::graph:
+      if (is_number) o["error"].as_object()["code"] = numeric;
+      else o["error"].as_object()["type"] = e.code;
+      break;
+    case ApiErrorStyle::google:
+      o["error"].as_object()["status"] = e.code;
+      break;
+    case ApiErrorStyle::linkedin:
+      o["code"] = e.code;
+      break;
+    case ApiErrorStyle::tiktok:
+      o["error"].as_object()["code"] = e.code;
+      break;
+    case ApiErrorStyle::pinterest:
+      if (is_number) o["code"] = numeric;
+      break;
+    case ApiErrorStyle::reddit:
+      o["reason"] = e.code;
+      break;
+  }
+  res.body() = json::serialize(body);
+  res.prepare_payload();
+  return res;
 }
 
 http::Response html_error(Call& call, std::string_view message) {

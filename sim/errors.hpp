@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "http/response.hpp"
+#include "sim/publish_faults.hpp"
 #include "sim/sim.hpp"
 
 namespace postfuze::sim {
@@ -49,6 +50,13 @@ enum class ApiProblem {
 http::Response api_error(Call& call, ApiProblem problem, std::string_view message);
 // The identity_status / sub_accounts_status knobs.
 http::Response injected_api_error(Call& call, int status);
+
+// The publish_error knob (publish_faults.hpp) on a create call: its status in
+// P's envelope, with its code and message where the envelope has room for
+// them (X problem type, Graph code, Google status, LinkedIn/TikTok code,
+// Reddit reason; status 200 is Reddit's {"json":{"errors":[[code,message,""]]}}).
+// X's 429 carries x-rate-limit-* headers. Not counted as rejected.
+http::Response injected_publish_error(Call& call, const InjectedPublishError& error);
 
 // The authorize step's own HTML error page, for an unknown client or
 // redirect_uri (never a redirect to an unregistered URI); counts as rejected.

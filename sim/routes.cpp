@@ -8,6 +8,7 @@
 #include "sim/control.hpp"
 #include "sim/errors.hpp"
 #include "sim/handlers.hpp"
+#include "sim/publish_routes.hpp"
 
 namespace postfuze::sim {
 
@@ -70,6 +71,8 @@ Routes::Routes(Sim& sim) : sim_(sim) {
   for (const auto& r : kApiTokenRoutes) add(*find_platform(r.platform), r.method, r.path, r.handler);
   for (const auto& r : api_routes())
     add(*find_platform(r.platform), verb::get, "/api" + std::string(r.path), api_handler(r));
+  for (const auto& r : publish_routes())
+    add(*find_platform(r.platform), r.method, "/api" + std::string(r.path), publish_handler(r));
 }
 
 void Routes::add(const Platform& platform, verb method, std::string_view path, PlatformHandler handler) {

@@ -16,6 +16,13 @@ Scenario SimState::scenario(std::string_view platform) {
   return with([&](Data& d) { return d.scenario(platform); });
 }
 
+PublishFaults SimState::publish_faults(std::string_view platform) {
+  return with([&](Data& d) {
+    auto it = d.publish_faults.find(platform);
+    return it == d.publish_faults.end() ? PublishFaults{} : it->second;
+  });
+}
+
 void SimState::count(std::string_view platform, Counter counter) {
   with([&](Data& d) {
     auto it = d.counters.find(platform);

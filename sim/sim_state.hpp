@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -19,7 +20,10 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include <boost/json/object.hpp>
+
 #include "sim/platform.hpp"
+#include "sim/publish_faults.hpp"
 #include "sim/scenario.hpp"
 
 namespace postfuze::sim {
@@ -79,10 +83,21 @@ struct Token {
 };
 
 // Per-platform counters (GET /_sim/stats); never renumber without kCounterNames.
-enum class Counter { authorize, consent, token, refresh, identity, sub_accounts, long_lived, rejected, revoke };
-inline constexpr std::array<std::string_view, 9> kCounterNames{"authorize",  "consent",  "token",
-                                                               "refresh",    "identity", "sub_accounts",
-                                                               "long_lived", "rejected", "revoke"};
+enum class Counter {
+  authorize,
+  consent,
+  token,
+  refresh,
+  identity,
+  sub_accounts,
+  long_lived,
+  rejected,
+  revoke,
+  publish
+};
+inline constexpr std::array<std::string_view, 10> kCounterNames{
+    "authorize", "consent", "token", "refresh", "identity", "sub_accounts", "long_lived", "rejected", "revoke",
+    "publish"};
 
 struct RecordedRequest {
   std::string method;
@@ -117,6 +132,30 @@ struct BlueskyScenario {
   bool rate_limited = false;         // createSession answers 429 RateLimitExceeded
 };
 
+// A post, reply or comment a publish call created (GET /_sim/posts). Ids
+// are the platform's own (X tweet id, Threads media id, Reddit id36, Bluesky
+// at:// URI); `author` is the acting user, Page or DID.
+struct SimPost {
+  std::string platform;
+  std::string id;
+  std::string author;
+  std::string text;
+  std::string parent_id;  // empty: a root post
+  std::string root_id;    // empty: a root post
+  core::TimePoint created;
+  boost::json::object extra;  // platform-specific facts (title, subreddit, cid, record, …)
+};
+
+// A created but unpublished media container (Threads' two-step publish, and
+// any platform that creates first and publishes later).
+struct SimContainer {
+  std::string platform;
+  std::string author;
+  boost::json::object fields;  // what the create call set (media_type, text, reply_to_id, …)
+  std::string published_id;    // empty until published (a container publishes once)
+  core::TimePoint created;
+};
+
 class SimState {
  public:
   static constexpr std::size_t kRequestLogSize = 50;
@@ -133,6 +172,10 @@ class SimState {
     std::map<std::string, BlueskySession> bluesky_sessions;  // by JWT
     BlueskyScenario bluesky;
     std::map<std::string, long, std::less<>> bluesky_counters;
+    std::map<std::string, PublishFaults, std::less<>> publish_faults;  // by platform ("bluesky" too)
+    std::vector<SimPost> posts;                                        // in creation order
+    std::map<std::string, SimContainer> containers;                    // by container id
+    std::uint64_t next_id = 1;  // feeds post ids: unique and increasing within a run
 
     Scenario scenario(std::string_view platform) const;
     const App* app(std::string_view platform, std::string_view client_id) const;
@@ -145,6 +188,7 @@ class SimState {
   }
 
   Scenario scenario(std::string_view platform);
+  PublishFaults publish_faults(std::string_view platform);
   void count(std::string_view platform, Counter counter);
   // Keeps the newest kRequestLogSize requests per platform.
   void record(std::string_view platform, RecordedRequest request);

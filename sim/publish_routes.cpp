@@ -1,0 +1,159 @@
+#include "sim/publish_routes.hpp"
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+
+#include "core/time_format.hpp"
+#include "sim/api_routes.hpp"
+#include "sim/errors.hpp"
+#include "sim/publish_builders.hpp"
+
+namespace postfuze::sim {
+
+namespace {
+
+using http::bhttp::verb;
+namespace json = boost::json;
+
+// Scope rules: X platforms.md §3 (tweet.write to post; tweet.read users.read
+// to read); Threads §11; Reddit (reddit.com/dev/api: submit to post or
+// comment, history for a user's own listings).
+const PublishRoute kRoutes[] = {
+    {"x", verb::post, "/2/tweets", PublishKind::create, "tweet.read tweet.write users.read",
+     publish::x_create_tweet},
+    {"x", verb::get, "/2/users/{id}/tweets", PublishKind::lookup, "tweet.read users.read", publish::x_user_tweets},
+};
+
+// The bearer token: the Authorization header, or (Graph-style platforms) an
+// access_token query or form parameter.
+std::optional<std::string> presented_token(Call& call, const Params& query) {
+  if (auto b = bearer_token(call.req.header(http::bhttp::field::authorization))) return std::string(*b);
+  if (!call.platform.access_token_parameter) return std::nullopt;
+  if (auto q = query.get("access_token")) return std::string(*q);
+  if (is_form(call.req.header(http::bhttp::field::content_type)))
+    if (auto form = Params::parse(call.req.message.body()))
+      if (auto f = form->get("access_token")) return std::string(*f);
+  return std::nullopt;
+}
+
+void count_publish(Sim& sim, std::string_view platform) {
+  if (find_platform(platform)) {
+    sim.state.count(platform, Counter::publish);
+    return;
+  }
+  sim.state.with([](SimState::Data& d) { ++d.bluesky_counters["publish"]; });  // Bluesky keeps its own stats
+}
+
+}  // namespace
+
+std::uint64_t PublishCall::next_id() {
+  return sim.state.with([](SimState::Data& d) { return d.next_id++; });
+}
+
+SimPost PublishCall::store(SimPost post) {
+  post.platform = std::string(platform);
+  post.created = now();
+  sim.state.with([&](SimState::Data& d) { d.posts.push_back(post); });
+  created = true;
+  return post;
+}
+
+std::optional<SimPost> PublishCall::find_post(std::string_view id) const {
+  return sim.state.with([&](SimState::Data& d) -> std::optional<SimPost> {
+    for (const auto& p : d.posts)
+      if (p.platform == platform && p.id == id) return p;
+    return std::nullopt;
+  });
+}
+
+std::vector<SimPost> PublishCall::posts_by(std::string_view author) const {
+  std::vector<SimPost> out;
+  sim.state.with([&](SimState::Data& d) {
+    for (auto it = d.posts.rbegin(); it != d.posts.rend(); ++it)
+      if (it->platform == platform && it->author == author) out.push_back(*it);
+  });
+  return out;
+}
+
+void PublishCall::rejected() const {
+  if (call) call->count(Counter::rejected);
+  else sim.state.with([](SimState::Data& d) { ++d.bluesky_counters["rejected"]; });
+}
+
+std::span<const PublishRoute> publish_routes() { return kRoutes; }
+
+boost::asio::awaitable<http::Response> run_publish(
+    PublishCall& pc, PublishKind kind, const std::function<http::Response(const InjectedPublishError&)>& inject,
+    const std::function<http::Response(PublishCall&)>& handle) {
+  count_publish(pc.sim, pc.platform);
+  const PublishFaults faults = pc.sim.state.publish_faults(pc.platform);
+  co_await pause(std::chrono::milliseconds(faults.delay_ms));
+  if (kind == PublishKind::create) {
+    // Take one failure from the knob (a count runs down, then the knob clears).
+    auto injected = pc.sim.state.with([&](SimState::Data& d) -> std::optional<InjectedPublishError> {
+      auto& f = d.publish_faults[std::string(pc.platform)];
+      if (!f.error) return std::nullopt;
+      InjectedPublishError e = *f.error;
+      if (f.error->remaining && --*f.error->remaining <= 0) f.error.reset();
+      return e;
+    });
+    if (injected) {
+      http::Response res = inject(*injected);
+      if (injected->retry_after > 0) res.set(http::bhttp::field::retry_after, std::to_string(injected->retry_after));
+      co_return res;
+    }
+  }
+  http::Response res = handle(pc);
+  if (pc.created) {
+    const int delay = pc.sim.state.with([&](SimState::Data& d) {
+      auto& f = d.publish_faults[std::string(pc.platform)];
+      if (!f.created_then_timeout) return 0;
+      const int ms = f.created_then_timeout->delay_ms;
+      if (--f.created_then_timeout->remaining <= 0) f.created_then_timeout.reset();
+      return ms;
+    });
+    co_await pause(std::chrono::milliseconds(delay));
+  }
+  co_return res;
+}
+
+PlatformHandler publish_handler(const PublishRoute& route) {
+  return [&route](Call& call) -> boost::asio::awaitable<http::Response> {
+    PublishCall pc{call.sim, call.req, call.platform.id, &call};
+    pc.query = Params::of(call.req.target);
+    auto inject = [&call](const InjectedPublishError& e) { return injected_publish_error(call, e); };
+    auto handle = [&route, &call](PublishCall& p) -> http::Response {
+      auto token = live_bearer(call, presented_token(call, p.query));
+      if (!token)
+        return api_error(call, ApiProblem::unauthorized, "The access token is invalid, expired or revoked.");
+      if (auto missing = missing_scope(*token->grant, route.scopes); !missing.empty())
+        return api_error(call, ApiProblem::insufficient_scope,
+                         "The access token lacks the scope " + std::string(missing) + ".");
+      p.token = std::move(*token);
+      p.actor = p.user().id;
+      p.actor_name = p.user().username;
+      return route.build(p);
+    };
+    co_return co_await run_publish(pc, route.kind, inject, handle);
+  };
+}
+
+json::array posts_json(Sim& sim, std::optional<std::string_view> platform) {
+  json::array out;
+  sim.state.with([&](SimState::Data& d) {
+    for (const auto& p : d.posts) {
+      if (platform && p.platform != *platform) continue;
+      out.push_back(json::object{{"platform", p.platform},
+                                 {"id", p.id},
+                                 {"author", p.author},
+                                 {"text", p.text},
+                                 {"parent_id", p.parent_id.empty() ? json::value(nullptr) : json::value(p.parent_id)},
+                                 {"root_id", p.root_id.empty() ? json::value(nullptr) : json::value(p.root_id)},
+                                 {"created_at", core::format_timestamp(p.created)},
+                                 {"extra", p.extra}});
+    }
+  });
+  return out;
+}
+
+}  // namespace postfuze::sim
