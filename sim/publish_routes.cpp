@@ -7,6 +7,7 @@
 #include "sim/api_routes.hpp"
 #include "sim/errors.hpp"
 #include "sim/publish_builders.hpp"
+#include "sim/publish_business.hpp"
 
 namespace postfuze::sim {
 
@@ -22,6 +23,31 @@ const PublishRoute kRoutes[] = {
     {"x", verb::post, "/2/tweets", PublishKind::create, "tweet.read tweet.write users.read",
      publish::x_create_tweet},
     {"x", verb::get, "/2/users/{id}/tweets", PublishKind::lookup, "tweet.read users.read", publish::x_user_tweets},
+    {"threads", verb::post, "/{user}/threads", PublishKind::create, "threads_basic threads_content_publish",
+     publish::threads_create_container},
+    {"threads", verb::post, "/{user}/threads_publish", PublishKind::create, "threads_basic threads_content_publish",
+     publish::threads_publish},
+    {"threads", verb::get, "/{user}/threads", PublishKind::lookup, "threads_basic", publish::threads_user_threads},
+    {"threads", verb::get, "/{user}/replies", PublishKind::lookup, "threads_basic threads_read_replies",
+     publish::threads_user_replies},
+    {"threads", verb::get, "/{id}", PublishKind::lookup, "threads_basic", publish::threads_media},
+    {"reddit", verb::post, "/api/submit", PublishKind::create, "submit", publish::reddit_submit},
+    {"reddit", verb::post, "/api/comment", PublishKind::create, "submit", publish::reddit_comment},
+    {"reddit", verb::get, "/user/{name}/submitted", PublishKind::lookup, "history", publish::reddit_user_submitted},
+    {"reddit", verb::get, "/user/{name}/comments", PublishKind::lookup, "history", publish::reddit_user_comments},
+    // LinkedIn §6: the scope depends on the author (member or organisation), so its builders check it.
+    {"linkedin", verb::post, "/rest/posts", PublishKind::create, "", publish::linkedin_create_post},
+    {"linkedin", verb::get, "/rest/posts", PublishKind::lookup, "", publish::linkedin_find_posts},
+    {"linkedin", verb::post, "/rest/socialActions/{urn}/comments", PublishKind::create, "", publish::linkedin_create_comment},
+    {"linkedin", verb::get, "/rest/socialActions/{urn}/comments", PublishKind::lookup, "", publish::linkedin_comments},
+    // Facebook Pages §4 (Page token checked by the builders).
+    {"facebook", verb::post, "/{page}/feed", PublishKind::create, "pages_manage_posts", publish::facebook_create_post},
+    {"facebook", verb::get, "/{page}/feed", PublishKind::lookup, "pages_read_engagement", publish::facebook_feed},
+    {"facebook", verb::post, "/{object}/comments", PublishKind::create, "pages_manage_engagement", publish::facebook_create_comment},
+    {"facebook", verb::get, "/{object}/comments", PublishKind::lookup, "pages_read_engagement|pages_read_user_content", publish::facebook_comments},
+    // Google Business Profile §9 (v4 localPosts, below the overridden base that replaces ".../v4").
+    {"google_business", verb::post, "/accounts/{account}/locations/{location}/localPosts", PublishKind::create, publish::kBusinessManageScopes, publish::google_create_local_post},
+    {"google_business", verb::get, "/accounts/{account}/locations/{location}/localPosts", PublishKind::lookup, publish::kBusinessManageScopes, publish::google_local_posts},
 };
 
 // The bearer token: the Authorization header, or (Graph-style platforms) an
