@@ -35,6 +35,8 @@ struct ApiContext {
   // The connect flow's own wiring (catalogue, shared apps, allow-list,
   // platform HTTP client, callback URL). Required: set before mount_all().
   const connect::ConnectConfig* connect = nullptr;
+  // Tells this process's publish worker that a post is due now.
+  std::function<void()> wake_publisher = [] {};
 
   connect::ConnectDeps connect_deps() const {
     return {db, keys, clock, random, log, blocking, wake_webhooks, *connect};

@@ -5,6 +5,7 @@
 #include "api/connect_endpoints.hpp"
 #include "api/health_endpoint.hpp"
 #include "api/pending_session_endpoints.hpp"
+#include "api/post_endpoints.hpp"
 #include "api/social_account_endpoints.hpp"
 #include "api/social_network_endpoints.hpp"
 #include "api/webhook_endpoints.hpp"
@@ -20,6 +21,7 @@ void mount_all(http::Router& router, ApiContext& ctx) {
   mount_pending_sessions(router, ctx);
   mount_social_accounts(router, ctx);
   mount_bluesky(router, ctx);
+  mount_posts(router, ctx);
 }
 
 }  // namespace postfuze::api

@@ -281,6 +281,20 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
   std::int64_t refresh_poll = c.token_refresh_poll.count();
   if (auto s = number("POSTFUZE_TOKEN_REFRESH_POLL_MS", 10LL, 86400000LL, refresh_poll); !s) return std::move(s).error();
   c.token_refresh_poll = std::chrono::milliseconds(refresh_poll);
+  std::int64_t publish_poll = c.publish_poll.count();
+  if (auto s = number("POSTFUZE_PUBLISH_POLL_MS", 10LL, 60000LL, publish_poll); !s) return std::move(s).error();
+  c.publish_poll = std::chrono::milliseconds(publish_poll);
+  if (get("POSTFUZE_PUBLISH_LEASE_MS")) {
+    std::int64_t lease = 0;
+    if (auto s = number("POSTFUZE_PUBLISH_LEASE_MS", 1000LL, 3600000LL, lease); !s) return std::move(s).error();
+    c.publish_lease = std::chrono::milliseconds(lease);
+  }
+  std::int64_t retry_base = c.publish_retry_base.count();
+  if (auto s = number("POSTFUZE_PUBLISH_RETRY_BASE_MS", 10LL, 3600000LL, retry_base); !s) return std::move(s).error();
+  c.publish_retry_base = std::chrono::milliseconds(retry_base);
+  std::int64_t max_failures = c.publish_max_failures;
+  if (auto s = number("POSTFUZE_PUBLISH_MAX_ATTEMPTS", 1LL, 20LL, max_failures); !s) return std::move(s).error();
+  c.publish_max_failures = static_cast<int>(max_failures);
   for (const auto& [var, target] : {std::pair{"POSTFUZE_BLUESKY_SERVICE", &c.bluesky_service},
                                    std::pair{"POSTFUZE_PLC_URL", &c.plc_url}}) {
     auto v = get(var);

@@ -42,6 +42,12 @@ struct Config {
   std::optional<std::string> provider_overrides_json;
   std::chrono::milliseconds platform_timeout{15'000};  // one platform call, end to end
   std::chrono::milliseconds token_refresh_poll{60'000};  // how often expiring tokens are looked for
+  // Publishing (D26): how often due targets are looked for, how long a claim
+  // lasts, the retry schedule's base and the failures that end a target.
+  std::chrono::milliseconds publish_poll{1'000};
+  std::optional<std::chrono::milliseconds> publish_lease;  // default: 2 × platform_timeout + 30 s
+  std::chrono::milliseconds publish_retry_base{30'000};
+  int publish_max_failures = 5;
   // Bluesky connect (contract §12): the service (entryway) that resolves
   // handles and logs in email identifiers, and the PLC directory that
   // resolves did:plc identities. Absolute http(s) URLs, no trailing '/'.

@@ -20,6 +20,7 @@
 #include "net/http_client.hpp"
 #include "webhooks/dispatcher.hpp"
 #include "orgs/api_key_store.hpp"
+#include "publish/publish_worker.hpp"
 #include "orgs/organization.hpp"
 
 namespace postfuze::app {
@@ -110,6 +111,13 @@ int serve(const Config& config) {
   api::ApiContext ctx{**db,      *ring,   clock,   random, log, blocking, limiter, cursors, config.allow_private_webhooks,
                       [&dispatcher] { dispatcher.wake(); }, &connect_config};
   connect::RefreshJob refresh_job(io, ctx.connect_deps(), {config.token_refresh_poll});
+  // Publishing: the durable queue's worker; a created post wakes it at once.
+  publish::PublishWorkerOptions publish_options;
+  publish_options.poll_interval = config.publish_poll;
+  publish_options.lease = config.publish_lease.value_or(2 * config.platform_timeout + std::chrono::seconds(30));
+  publish_options.retry = {config.publish_retry_base, config.publish_max_failures};
+  publish::PublishWorker publish_worker(io, ctx.connect_deps(), publish_options);
+  ctx.wake_publisher = [&publish_worker] { publish_worker.wake(); };
   http::Router router;
   api::mount_all(router, ctx);
   http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
@@ -146,6 +154,7 @@ int serve(const Config& config) {
         dispatcher.stop();
         reencryptor.stop();
         refresh_job.stop();
+        publish_worker.stop();
         server.shutdown([&io] { io.stop(); });
       };
   signals.async_wait(on_signal);
@@ -154,6 +163,7 @@ int serve(const Config& config) {
   reencryptor.start();
   key_reloader.start();
   refresh_job.start();
+  publish_worker.start();
   log.info("listening", {{"address", bound->address().to_string()}, {"port", bound->port()}, {"url", base_url},
                          {"shared_apps", shared_apps.size()}, {"provider_overrides", config.provider_overrides_json.has_value()}});
 

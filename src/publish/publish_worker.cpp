@@ -69,6 +69,25 @@ const Container* container_at(const std::vector<Container>& cs, int position) {
 
 std::string_view outcome_name(Outcome o) { return publishers::to_string(o); }
 
+// Built outside the coroutine: GCC 12 cannot keep aggregates initialised from
+// string literals alive across a co_await.
+TargetError permanent_error(std::string code, std::string message) {
+  return TargetError{std::move(code), std::move(message), false, std::nullopt};
+}
+
+std::vector<TargetEvent> failed_event(const PostTarget& t) { return {TargetEvent{std::string("post.target.failed"), t}}; }
+std::vector<TargetEvent> published_event(const PostTarget& t) {
+  return {TargetEvent{std::string("post.target.published"), t}};
+}
+
+publishers::PublishResult failure_result(Outcome outcome, std::string code, std::string message) {
+  publishers::PublishResult r;
+  r.outcome = outcome;
+  r.error_code = std::move(code);
+  r.message = std::move(message);
+  return r;
+}
+
 }  // namespace
 
 PublishWorker::PublishWorker(asio::io_context& io, connect::ConnectDeps deps, PublishWorkerOptions options)
@@ -236,7 +255,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
       t.error = error;
       for (auto& r : t.replies)
         if (r.status == "pending" || r.status == "failed") r.status = "skipped";
-      events.push_back({"post.target.failed", t});
+      events = failed_event(t);
       co_return co_await save(std::nullopt, std::move(events), attempt_row(position, "permanent", nullptr, std::nullopt, {}));
     }
     if (auto* r = reply_at(t, position)) {
@@ -250,13 +269,13 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
   };
 
   if (!spec || !publisher || !spec->publish.supported) {
-    co_await fail_step(0, {"publishing_not_supported", "Publishing to this platform is not supported yet.", false, {}});
+    co_await fail_step(0, permanent_error("publishing_not_supported", "Publishing to this platform is not supported yet."));
     co_return;
   }
   if (!account || account->status != accounts::kActive) {
     const std::string status = account ? account->status : "missing";
-    co_await fail_step(0, {"account_not_active",
-                           "The account is " + status + "; reconnect it and retry the post.", false, {}});
+    co_await fail_step(0, permanent_error("account_not_active",
+                                          "The account is " + status + "; reconnect it and retry the post."));
     co_return;
   }
   auto account_slot = co_await limiter_.acquire("account:" + account->id, spec->publish.per_account_concurrency);
@@ -278,7 +297,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
     const int position = *step;
     const Container* container = container_at(work->containers, position);
     if (!container) {
-      co_await fail_step(position, {"container_missing", "The container no longer exists.", false, {}});
+      co_await fail_step(position, permanent_error("container_missing", "The container no longer exists."));
       continue;
     }
     publishers::PublishItem item{position, fit_text(*spec, "content", container->content, t.config),
@@ -289,7 +308,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
       auto tok = co_await connect::access_token(deps_, t.org, account->id);
       if (!tok) {
         if (tok.error().code == core::ErrorCode::unavailable) {
-          publishers::PublishResult r{Outcome::transient, {}, {}, "platform_unavailable", tok.error().detail, {}, {}};
+          auto r = failure_result(Outcome::transient, "platform_unavailable", tok.error().detail);
           // Handled as any transient failure below.
           token.reset();
           t.attempts += 1;
@@ -297,7 +316,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
           const auto now = deps_.clock.now();
           const auto retry_at = now + options_.retry.delay(t.failures, std::nullopt, deps_.random);
           if (options_.retry.exhausted(t.failures)) {
-            co_await fail_step(position, {"retries_exhausted", "The account's token could not be renewed.", true, {}});
+            co_await fail_step(position, permanent_error("retries_exhausted", "The account's token could not be renewed."));
             co_return;
           }
           t.status = std::string(position == 0 ? target::kFailed : target::kPublished);
@@ -305,7 +324,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
           co_await save(std::nullopt, {}, attempt_row(position, "transient", &r, retry_at, {}));
           co_return;
         }
-        co_await fail_step(position, {"account_not_active", tok.error().detail.empty() ? "The account cannot publish; reconnect it." : tok.error().detail, false, {}});
+        co_await fail_step(position, permanent_error("account_not_active", tok.error().detail.empty() ? "The account cannot publish; reconnect it." : tok.error().detail));
         co_return;
       }
       token = std::move(*tok);
@@ -319,7 +338,8 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
       auto found = co_await publisher->find(ctx, item, *t.intent_at - kLookupSkew);
       const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.now() - started);
       if (found.outcome == publishers::LookupOutcome::found && found.ref) {
-        publishers::PublishResult r{Outcome::created, found.ref, {}, {}, {}, {}, {}};
+        auto r = failure_result(Outcome::created, "", "");
+        r.ref = found.ref;
         t.attempts += 1;
         // Recorded below exactly like a fresh create.
         t.intent_position.reset();
@@ -333,7 +353,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
           t.published_at = now;
           t.status = std::string(target::kPublished);
           t.error.reset();
-          events.push_back({"post.target.published", t});
+          events = published_event(t);
         } else if (auto* rs = reply_at(t, position)) {
           rs->status = "published";
           rs->platform_post_id = found.ref->id;
@@ -347,11 +367,11 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
         continue;
       }
       if (found.outcome == publishers::LookupOutcome::unavailable) {
-        publishers::PublishResult r{Outcome::ambiguous, {}, {}, "lookup_unavailable", found.message, {}, {}};
+        auto r = failure_result(Outcome::ambiguous, "lookup_unavailable", found.message);
         t.attempts += 1;
         t.failures += 1;
         if (options_.retry.exhausted(t.failures)) {
-          co_await fail_step(position, {"ambiguous_create", "The platform did not confirm whether the post was created.", false, {}});
+          co_await fail_step(position, permanent_error("ambiguous_create", "The platform did not confirm whether the post was created."));
           co_return;
         }
         const auto retry_at = deps_.clock.now() + options_.retry.delay(t.failures, std::nullopt, deps_.random);
@@ -398,7 +418,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
         t.published_at = now;
         t.status = std::string(target::kPublished);
         t.error.reset();
-        events.push_back({"post.target.published", t});
+        events = published_event(t);
       } else if (auto* rs = reply_at(t, position)) {
         rs->status = "published";
         rs->platform_post_id = result.ref->id;
@@ -431,7 +451,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
         t.intent_at.reset();
         for (auto& rs : t.replies)
           if (rs.status == "pending" || rs.status == "failed") rs.status = "skipped";
-        co_await save(std::nullopt, {{"post.target.failed", t}}, std::move(r));
+        co_await save(std::nullopt, failed_event(t), std::move(r));
         co_return;
       }
       t.intent_position.reset();
@@ -460,7 +480,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
         t.intent_at.reset();
         for (auto& rs : t.replies)
           if (rs.status == "pending" || rs.status == "failed") rs.status = "skipped";
-        co_await save(std::nullopt, {{"post.target.failed", t}}, std::move(r));
+        co_await save(std::nullopt, failed_event(t), std::move(r));
         co_return;
       }
       co_await fail_step(position, error);
