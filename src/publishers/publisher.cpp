@@ -1,5 +1,13 @@
 #include "publishers/publisher.hpp"
 
+#include "publishers/bluesky_publisher.hpp"
+#include "publishers/facebook_publisher.hpp"
+#include "publishers/google_business_publisher.hpp"
+#include "publishers/linkedin_publisher.hpp"
+#include "publishers/reddit_publisher.hpp"
+#include "publishers/threads_publisher.hpp"
+#include "publishers/x_publisher.hpp"
+
 namespace postfuze::publishers {
 
 std::string_view to_string(Outcome outcome) {
@@ -12,6 +20,26 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::ambiguous: return "ambiguous";
   }
   return "permanent";
+}
+
+const Publisher* publisher_for(std::string_view platform) {
+  // One row per platform with a Publisher class.
+  struct Entry {
+    std::string_view platform;
+    const Publisher& (*get)();
+  };
+  static constexpr Entry kPublishers[] = {
+      {"x", x_publisher},
+      {"threads", threads_publisher},
+      {"reddit", reddit_publisher},
+      {"bluesky", bluesky_publisher},
+      {"linkedin", linkedin_publisher},
+      {"facebook", facebook_publisher},
+      {"google_business", google_business_publisher},
+  };
+  for (const auto& e : kPublishers)
+    if (e.platform == platform) return &e.get();
+  return nullptr;
 }
 
 }  // namespace postfuze::publishers
