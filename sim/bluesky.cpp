@@ -391,8 +391,11 @@ http::Handler bluesky_handler(Sim& sim) {
         res = http::json_response(status::not_found, json::object{{"message", "Not Found"}});
       }
     } else if (const auto* method = find_bluesky_publish_method(req)) {
-      res = scenario(sim).down ? xrpc_error(status::service_unavailable, "InternalServerError", "Service Unavailable")
-                               : co_await bluesky_publish(sim, req, *method);
+      // (No co_await inside ?: — GCC 12 destroys the wrong temporary.)
+      if (scenario(sim).down)
+        res = xrpc_error(status::service_unavailable, "InternalServerError", "Service Unavailable");
+      else
+        res = co_await bluesky_publish(sim, req, *method);
     } else {
       res = xrpc(sim, req);
     }

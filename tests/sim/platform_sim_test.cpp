@@ -953,7 +953,7 @@ TEST_F(PlatformSimTest, ResetForgetsAppsTokensAndCounters) {
   const auto stats = sim_.stats().as_object();
   ASSERT_EQ(stats.size(), 10u);
   for (const auto& [platform, counters] : stats) {
-    EXPECT_EQ(counters.as_object().size(), 9u) << platform;
+    EXPECT_EQ(counters.as_object().size(), 10u) << platform;
     for (const auto& [name, n] : counters.as_object()) {
       const auto it = x_expected.find(std::string(name));
       EXPECT_EQ(n.as_int64(), platform == "x" && it != x_expected.end() ? it->second : 0) << platform << "." << name;
