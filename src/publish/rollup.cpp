@@ -25,6 +25,11 @@ std::string rolled_up_status(std::string_view current, bool scheduled, const std
 
 core::Result<bool> roll_up(store::Connection& c, const core::Clock& clock, core::Random& random,
                            std::string_view post_id, const std::vector<TargetEvent>& events) {
+  // Lock the post row first (a no-op write takes the row lock on both
+  // backends): concurrent target changes of one post then roll up one after
+  // the other, each seeing the others' committed targets.
+  auto locked = c.execute("UPDATE posts SET version = version WHERE id = $1", {post_id});
+  if (!locked) return std::move(locked).error();
   auto rows = c.query(
       "SELECT org_id, status, scheduled_at, published_event_at, error_event_at, deleted_at FROM posts WHERE id = $1",
       {post_id});

@@ -27,6 +27,8 @@ core::Result<Claimed> claim_due_targets(store::Connection& c, store::Dialect dia
     if (std::find(out.post_ids.begin(), out.post_ids.end(), r.text(1)) == out.post_ids.end())
       out.post_ids.push_back(r.text(1));
   }
+  // Roll-ups lock posts in this order: two claims never wait on each other in a cycle.
+  std::sort(out.post_ids.begin(), out.post_ids.end());
   return out;
 }
 
