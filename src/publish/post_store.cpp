@@ -240,11 +240,11 @@ core::Status requeue_failed_targets(store::Connection& c, const core::OrgId& org
 core::Status insert_attempt(store::Connection& c, const AttemptRecord& a) {
   auto s = c.execute(
       "INSERT INTO post_attempts (id, org_id, post_id, target_id, attempt, container_position, outcome, error_code, "
-      "message, platform_status, platform_request_id, retry_at, latency_ms, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+      "message, platform_status, platform_request_id, retry_at, latency_ms, worker, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
       {a.id, a.org.value, a.post_id, a.target_id, a.attempt, a.container_position, a.outcome, a.error_code, a.message,
        a.platform_status ? store::Param(static_cast<std::int64_t>(*a.platform_status)) : store::Param(std::nullopt),
-       a.platform_request_id, a.retry_at, a.latency_ms, a.created_at});
+       a.platform_request_id, a.retry_at, a.latency_ms, a.worker, a.created_at});
   if (!s) return std::move(s).error();
   return core::Ok{};
 }
@@ -253,7 +253,7 @@ core::Result<std::vector<AttemptRecord>> list_attempts(store::Connection& c, con
                                                        std::string_view post_id) {
   auto rows = c.query(
       "SELECT id, target_id, post_id, org_id, attempt, container_position, outcome, error_code, message, "
-      "platform_status, platform_request_id, retry_at, latency_ms, created_at FROM post_attempts "
+      "platform_status, platform_request_id, retry_at, latency_ms, worker, created_at FROM post_attempts "
       "WHERE org_id = $1 AND post_id = $2 ORDER BY created_at, id",
       {org.value, post_id});
   if (!rows) return std::move(rows).error();
@@ -273,7 +273,8 @@ core::Result<std::vector<AttemptRecord>> list_attempts(store::Connection& c, con
     a.platform_request_id = r.optional_text(10);
     a.retry_at = r.optional_time(11);
     a.latency_ms = r.integer(12);
-    a.created_at = r.time(13);
+    a.worker = r.text(13);
+    a.created_at = r.time(14);
     out.push_back(std::move(a));
   }
   return out;

@@ -71,6 +71,7 @@ struct AttemptRecord {
   std::optional<std::string> platform_request_id;
   std::optional<core::TimePoint> retry_at;
   std::int64_t latency_ms = 0;
+  std::string worker;  // the process's worker id (publish-<uuid>), for operators
   core::TimePoint created_at;
 };
 

@@ -239,6 +239,7 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
     }
     a.retry_at = retry_at;
     a.latency_ms = latency.count();
+    a.worker = owner_;
     a.created_at = deps_.clock.now();
     return a;
   };

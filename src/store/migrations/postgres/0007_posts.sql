@@ -69,6 +69,7 @@ CREATE TABLE post_attempts (
   platform_request_id TEXT,
   retry_at BIGINT,
   latency_ms BIGINT NOT NULL,
+  worker TEXT NOT NULL,
   created_at BIGINT NOT NULL
 );
 CREATE INDEX post_attempts_post ON post_attempts (post_id, created_at);

@@ -69,6 +69,7 @@ CREATE TABLE post_attempts (
   platform_request_id TEXT,
   retry_at INTEGER,
   latency_ms INTEGER NOT NULL,
+  worker TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
 CREATE INDEX post_attempts_post ON post_attempts (post_id, created_at);
