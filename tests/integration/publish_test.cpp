@@ -27,7 +27,18 @@ class PublishFlow : public ConnectTest {
     env["POSTFUZE_PUBLISH_RETRY_BASE_MS"] = "200";
     env["POSTFUZE_PUBLISH_LEASE_MS"] = "3000";
     env["POSTFUZE_PLATFORM_TIMEOUT_MS"] = "2000";
+    env["POSTFUZE_BLUESKY_SERVICE"] = sim_->bluesky_service_url();
+    env["POSTFUZE_PLC_URL"] = sim_->plc_url();
     return env;
+  }
+
+  // A Bluesky account connected with its app password; returns its id.
+  std::string connect_bluesky() {
+    sim_->register_bluesky_account("alice.test", "did:plc:alice123", "abcd-efgh-ijkl-mnop");
+    const auto r = call(verb::post, "/api/v1/social-accounts/bluesky/connect", key_,
+                        R"({"identifier":"alice.test","app_password":"abcd-efgh-ijkl-mnop"})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? std::string(r.json().at("id").as_string()) : "";
   }
 
   // Connects one account of `platform` through the OAuth flow; returns its id.
@@ -130,6 +141,59 @@ TEST_P(PublishFlow, XThreadPublishesRootAndChainedRepliesWithOneEventEach) {
   const auto attempts = call(verb::get, "/api/v1/posts/" + id + "/attempts", key_);
   ASSERT_EQ(attempts.status, 200) << attempts.body;
   EXPECT_EQ(attempts.json().at("data").as_array().size(), 3u) << attempts.body;
+}
+
+TEST_P(PublishFlow, EveryTextPlatformPublishesTheRootAndItsFirstComment) {
+  subscribe();
+  std::vector<std::string> platforms{"x", "linkedin", "facebook", "threads", "reddit", "google_business"};
+  std::vector<std::string> accounts;
+  for (const auto& p : platforms) {
+    // One choice each, so the login connects directly (LinkedIn offers the member plus its organisations).
+    scenario(p, {{"accounts", p == "linkedin" ? 0 : 1}});
+    accounts.push_back(connect(p));
+  }
+  platforms.push_back("bluesky");
+  accounts.push_back(connect_bluesky());
+  json::array ids;
+  for (const auto& a : accounts) ids.emplace_back(a);
+  json::object body{{"accounts", ids},
+                    {"containers", json::array{json::object{{"content", "Launch day! https://example.com/launch"}},
+                                               json::object{{"content", "Details in the first comment"}}}},
+                    {"config", json::object{{"reddit", json::object{{"subreddit", "webdev"}}}}}};
+  const auto r = create(json::serialize(body));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = str(r.json().at("id"));
+  auto post = wait_for(id);
+  // Replies follow the roots: wait until none is pending.
+  for (int i = 0; i < 200; ++i) {
+    bool pending = false;
+    for (const auto& t : post.at("targets").as_array())
+      for (const auto& reply : t.at("replies").as_array()) pending = pending || str(reply.at("status")) == "pending";
+    if (!pending) break;
+    std::this_thread::sleep_for(50ms);
+    post = wait_for(id);
+  }
+  EXPECT_EQ(str(post.at("status")), "published") << json::serialize(post);
+  for (const auto& t : post.at("targets").as_array()) {
+    const std::string platform = str(t.at("platform"));
+    EXPECT_EQ(str(t.at("status")), "published") << platform << " " << json::serialize(t);
+    EXPECT_FALSE(t.at("platform_post_url").is_null()) << platform;
+    const std::string reply = str(t.at("replies").at(0).at("status"));
+    // Google Business has no comment surface (contract §15.1): skipped.
+    EXPECT_EQ(reply, platform == "google_business" ? "skipped" : "published") << platform << " " << json::serialize(t);
+    const auto stored = sim_posts(platform);
+    EXPECT_EQ(stored.size(), platform == "google_business" ? 1u : 2u) << platform;
+    if (stored.size() == 2u) {
+      EXPECT_FALSE(stored.at(1).at("parent_id").is_null()) << platform;
+    }
+  }
+  EXPECT_EQ(events("post.published", id), 1);
+  EXPECT_EQ(events("post.target.published", id), static_cast<std::int64_t>(platforms.size()));
+  // Bluesky got the link as a facet with UTF-8 byte offsets.
+  const auto bsky = sim_posts("bluesky");
+  ASSERT_FALSE(bsky.empty());
+  EXPECT_NE(json::serialize(bsky.at(0).at("extra")).find("app.bsky.richtext.facet#link"), std::string::npos)
+      << json::serialize(bsky.at(0));
 }
 
 TEST_P(PublishFlow, TwoOfThreeLiveIsPartialWithExactlyOnePublishedEvent) {
