@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/json_values.hpp"
 #include "publish/post_json.hpp"
 #include "publish/post_store.hpp"
 #include "webhooks/outbox.hpp"
@@ -31,7 +32,7 @@ core::Result<bool> roll_up(store::Connection& c, const core::Clock& clock, core:
   auto locked = c.execute("UPDATE posts SET version = version WHERE id = $1", {post_id});
   if (!locked) return std::move(locked).error();
   auto rows = c.query(
-      "SELECT org_id, status, scheduled_at, published_event_at, error_event_at, deleted_at FROM posts WHERE id = $1",
+      "SELECT org_id, status, scheduled_at, published_event_at, error_event_at, tenant_id FROM posts WHERE id = $1",
       {post_id});
   if (!rows) return std::move(rows).error();
   if (rows->empty()) return false;
@@ -40,6 +41,7 @@ core::Result<bool> roll_up(store::Connection& c, const core::Clock& clock, core:
   const bool scheduled = !rows->front().is_null(2);
   const bool published_sent = !rows->front().is_null(3);
   const bool error_sent = !rows->front().is_null(4);
+  const auto tenant_id = rows->front().optional_text(5);
   const auto now = clock.now();
 
   auto targets = load_targets(c, post_id);
@@ -54,7 +56,10 @@ core::Result<bool> roll_up(store::Connection& c, const core::Clock& clock, core:
 
   bool emitted = false;
   for (const auto& e : events) {
-    json::object data{{"post_id", std::string(post_id)}, {"post_status", status}, {"target", target_to_json(e.target)}};
+    json::object data{{"post_id", std::string(post_id)},
+                      {"post_status", status},
+                      {"target", target_to_json(e.target)},
+                      {"tenant_id", core::string_or_null(tenant_id)}};
     auto s = webhooks::emit(c, clock, random, org, e.type, std::move(data));
     if (!s) return std::move(s).error();
     emitted = emitted || !s->delivery_ids.empty();

@@ -6,7 +6,8 @@
 //   otherwise publishing once anything happened (D27), else queued/scheduled.
 // `post.published` is emitted once, as soon as one target is live;
 // `post.error` once, when every target failed for good; the per-target
-// events passed in carry the post status after the change.
+// events passed in carry {post_id, post_status (after the change), target,
+// tenant_id}.
 #pragma once
 
 #include <string>
