@@ -34,6 +34,8 @@ const std::vector<std::pair<ErrorCode, std::pair<std::string, int>>>& catalogue(
       {ErrorCode::unavailable, {"unavailable", 503}},
       {ErrorCode::invalid_credentials, {"invalid_credentials", 422}},
       {ErrorCode::platform_unavailable, {"platform_unavailable", 502}},
+      {ErrorCode::platform_requirement, {"platform_requirement", 422}},
+      {ErrorCode::precondition_failed, {"precondition_failed", 412}},
       {ErrorCode::internal, {"internal", 500}},
   };
   return c;
