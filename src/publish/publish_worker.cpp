@@ -437,10 +437,14 @@ asio::awaitable<void> PublishWorker::publish_target(std::string target_id) {
     TargetError error{result.error_code.empty() ? std::string(outcome_name(result.outcome)) : result.error_code,
                       result.message, retryable, result.platform_status};
     if (result.outcome == Outcome::auth) {
-      // Renewal did not help: the token service has moved the account on
-      // (token_expired / reauth_required) and told the customer.
+      // A freshly renewed token refused too: the grant no longer holds. The
+      // account needs a reconnect (one account.reauth_required, however many
+      // targets notice), as the validate endpoint decides.
       error.code = "token_rejected";
       if (error.message.empty()) error.message = "The platform refused the account's token; reconnect the account.";
+      if (refreshed)
+        (void)co_await connect::mark_account(deps_, t.org, account->id, std::string(accounts::kReauthRequired),
+                                             "the platform refuses a freshly renewed token when publishing");
     }
     if (!retryable) {
       auto r = attempt_row(position, outcome_name(result.outcome), &result, std::nullopt, latency);

@@ -248,6 +248,41 @@ TEST_P(PublishFlow, TransientFailuresRetryWithBackoffThenPublishOnce) {
   EXPECT_EQ(str(a.at("data").at(2).at("outcome")), "created");
 }
 
+TEST_P(PublishFlow, ARefusedTokenIsRenewedOnceAndThePostGoesOut) {
+  const auto x = connect("x");
+  // X answers 401 once: the worker renews the token (X rotates refresh tokens)
+  // and sends again with the new one.
+  sim_->scenario("x", {{"publish_error", json::object{{"status", 401}, {"count", 1}}}});
+  const long refreshes = sim_->stat("x", "refresh");
+  const auto r = create(R"({"accounts":[")" + x + R"("],"content":"after a refresh"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto post = wait_for(str(r.json().at("id")));
+  EXPECT_EQ(str(post.at("status")), "published") << json::serialize(post);
+  EXPECT_EQ(sim_->stat("x", "refresh"), refreshes + 1);
+  EXPECT_EQ(sim_posts("x").size(), 1u);
+
+  // A platform that keeps refusing fresh tokens ends the target for good.
+  sim_->scenario("x", {{"publish_error", json::object{{"status", 401}, {"count", 2}}}});
+  const auto again = create(R"({"accounts":[")" + x + R"("],"content":"refused twice"})");
+  const auto failed = wait_for(str(again.json().at("id")));
+  EXPECT_EQ(str(failed.at("status")), "failed");
+  EXPECT_EQ(str(failed.at("targets").at(0).at("error").at("code")), "token_rejected");
+  const auto account = call(verb::get, "/api/v1/social-accounts/" + x, key_);
+  EXPECT_EQ(str(account.json().at("status")), "reauth_required") << account.body;
+}
+
+TEST_P(PublishFlow, TestKeysMayOnlyCreateDrafts) {
+  const auto x = connect("x");
+  const auto test_key = issue_key(R"({"name":"t","mode":"test","scopes":["*"]})").second;
+  const auto live = api_call(port(), verb::post, "/api/v1/posts", test_key, R"({"accounts":[")" + x + R"("],"content":"no"})");
+  EXPECT_EQ(live.status, 403) << live.body;
+  EXPECT_EQ(str(live.json().at("code")), "test_mode_restricted");
+  const auto draft = api_call(port(), verb::post, "/api/v1/posts", test_key,
+                              R"({"accounts":[")" + x + R"("],"content":"ok","is_draft":true})");
+  EXPECT_EQ(draft.status, 201) << draft.body;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM posts"), 1);
+}
+
 TEST_P(PublishFlow, RetryAfterIsHonoured) {
   const auto x = connect("x");
   sim_->scenario("x", {{"publish_error", json::object{{"status", 429}, {"count", 1}, {"retry_after", 2}}}});
