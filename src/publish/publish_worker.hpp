@@ -1,18 +1,10 @@
 // PublishWorker: the delivery engine (contract §17–18, D26). Every
 // `poll_interval` — or at once when woken by a new post — it claims due
-// targets from the queue (target_queue.hpp) with a lease and publishes each
-// as its own coroutine, so a post to 100 accounts runs its targets
+// targets from the queue (target_queue.hpp) with a lease and runs each as its
+// own coroutine (target_run.hpp), so a post to 100 accounts runs its targets
 // concurrently; per-account and per-app limits from the catalogue bound the
-// creates in flight. Several processes may run workers on one database.
-//
-// One target, step by step (the root, then each reply/comment):
-//   intent left by a lost answer? → ask the platform (Publisher::find) first
-//   record intent → create → record the platform's id at once
-//   transient / 429 / ambiguous → back off (Retry-After honoured), release
-//   auth → renew the token once (token_service), else fail for good
-//   permanent → the target (or that reply) fails for good
-// Every write is under the lease, with the post's rollup and events in the
-// same transaction.
+// creates in flight (KeyedLimiter, per process). Several processes may run
+// workers on one database.
 #pragma once
 
 #include <atomic>
@@ -27,6 +19,7 @@
 #include "connect/connect_services.hpp"
 #include "publish/keyed_limiter.hpp"
 #include "publish/retry_policy.hpp"
+#include "publish/target_run.hpp"
 
 namespace postfuze::publish {
 
@@ -58,7 +51,7 @@ class PublishWorker {
   boost::asio::io_context& io_;
   connect::ConnectDeps deps_;
   PublishWorkerOptions options_;
-  std::string owner_;
+  RunSettings settings_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
   KeyedLimiter limiter_;
