@@ -1,5 +1,7 @@
 #include "publish/post_store.hpp"
 
+#include "publish/rollup.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -174,9 +176,6 @@ core::Result<store::Page<Post>> list_posts(store::Connection& c, const core::Org
 
 core::Status replace_unpublished(store::Connection& c, const Post& post, std::int64_t expected_version,
                                  core::TimePoint now) {
-  auto busy = c.query("SELECT COUNT(*) FROM post_targets WHERE post_id = $1 AND status <> 'pending'", {post.id});
-  if (!busy) return std::move(busy).error();
-  if (busy->front().integer(0) > 0) return core::Error::conflict("Only drafts and scheduled posts that have not started can be changed.");
   auto n = c.execute(
       "UPDATE posts SET status = $1, is_draft = $2, scheduled_at = $3, tenant_id = $4, containers = $5, "
       "default_config = $6, version = version + 1, updated_at = $7 "
@@ -184,9 +183,27 @@ core::Status replace_unpublished(store::Connection& c, const Post& post, std::in
       {post.status, post.is_draft, post.scheduled_at, post.tenant_id, containers_to_text(post.containers),
        json::serialize(post.default_config), now, post.org.value, post.id, expected_version});
   if (!n) return std::move(n).error();
-  if (*n == 0) return core::Error::precondition_failed("The post changed since it was read; fetch it again.");
-  auto del = c.execute("DELETE FROM post_targets WHERE post_id = $1", {post.id});
+  if (*n == 0) {
+    auto current = c.query("SELECT status FROM posts WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL",
+                           {post.org.value, post.id});
+    if (!current) return std::move(current).error();
+    if (current->empty()) return core::Error::not_found();
+    const std::string status = current->front().text(0);
+    if (status != kDraft && status != kScheduled)
+      return core::Error::conflict("Only drafts and scheduled posts that have not started can be changed.");
+    return core::Error::precondition_failed("The post changed since it was read; fetch it again.");
+  }
+  // Only targets no worker holds are replaced: a claim leaves 'pending' and
+  // sets lease_owner in one statement, and on PostgreSQL this DELETE waits for
+  // a concurrent claim's row locks and then re-checks. Anything left means a
+  // worker got there first: the whole edit rolls back.
+  auto del = c.execute("DELETE FROM post_targets WHERE post_id = $1 AND status = 'pending' AND lease_owner IS NULL",
+                       {post.id});
   if (!del) return std::move(del).error();
+  auto left = c.query("SELECT COUNT(*) FROM post_targets WHERE post_id = $1", {post.id});
+  if (!left) return std::move(left).error();
+  if (left->front().integer(0) > 0)
+    return core::Error::conflict("Only drafts and scheduled posts that have not started can be changed.");
   return insert_targets(c, post);
 }
 
@@ -223,16 +240,21 @@ core::Status requeue_failed_targets(store::Connection& c, const core::OrgId& org
   auto found = find_post(c, org, id);
   if (!found) return std::move(found).error();
   if (!*found) return core::Error::not_found();
+  const Post& post = **found;
   auto n = c.execute(
       "UPDATE post_targets SET status = 'queued', due_at = $2, failures = 0, error = NULL, updated_at = $2 "
       "WHERE post_id = $1 AND status = 'error'",
-      {(*found)->id, now});
+      {post.id, now});
   if (!n) return std::move(n).error();
   if (*n == 0) return core::Error::conflict("The post has no permanently failed target to retry.");
-  // A post that failed everywhere may now go live: its post.error stays sent,
+  // The post's status is what the rollup gives for its targets now (D27):
+  // queued when nothing is live, publishing when some target already is. A
+  // post that failed everywhere may still go live: its post.error stays sent,
   // and post.published may follow.
-  auto u = c.execute("UPDATE posts SET status = 'queued', updated_at = $2 WHERE id = $1 AND status IN ('failed', 'partial')",
-                     {(*found)->id, now});
+  std::vector<std::string> statuses;
+  for (const auto& t : post.targets) statuses.push_back(t.status == target::kError ? std::string(target::kQueued) : t.status);
+  auto u = c.execute("UPDATE posts SET status = $2, updated_at = $3 WHERE id = $1",
+                     {post.id, rolled_up_status(kQueued, post.scheduled_at.has_value(), statuses), now});
   if (!u) return std::move(u).error();
   return core::Ok{};
 }

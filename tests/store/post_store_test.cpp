@@ -1216,10 +1216,7 @@ TEST_P(PostStore, CancelRacingAClaimNeverCancelsAClaimedTarget) {
 // A PATCH that races a worker's claim of a scheduled post coming due: the
 // claimed target must survive (its worker may already be creating it at the
 // platform), so the edit is refused with a conflict.
-// DISABLED: fails on PostgreSQL — replace_unpublished checks `status <>
-// 'pending'` without a lock, then its DELETE waits for the claim's row lock and
-// deletes the claimed target anyway. Enable once fixed.
-TEST_P(PostStore, DISABLED_ReplaceRacingAClaimNeverDeletesTheClaimedTarget) {
+TEST_P(PostStore, ReplaceRacingAClaimNeverDeletesTheClaimedTarget) {
   const auto p = add(make_post(org_a_, Kind::scheduled, {{"a1", "x"}}, now() + 1h));
   clock_.advance(1h);
   Post next = must_find(p.id);
@@ -1304,9 +1301,7 @@ TEST_P(PostStore, RequeueRefusesWhenNoTargetFailedForGood) {
 // D27: a post with a live target and others waiting to publish is
 // `publishing`. A retry of a partial post leaves exactly that, so the stored
 // status must be what the rollup gives for its targets.
-// DISABLED: requeue_failed_targets stores `queued` for a retried partial post.
-// Enable once fixed.
-TEST_P(PostStore, DISABLED_RequeueLeavesThePostStatusTheRollupGives) {
+TEST_P(PostStore, RequeueLeavesThePostStatusTheRollupGives) {
   const auto p = add(make_post(org_a_, Kind::queued, {{"a1", "x"}, {"a2", "x"}}));
   claim("w");
   settle(p.targets[0].id, target::kPublished);
