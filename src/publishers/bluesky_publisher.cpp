@@ -50,12 +50,7 @@ urls::url xrpc(const PublishContext& ctx, std::string_view nsid) {
 }
 
 net::OutboundRequest request(const PublishContext& ctx, verb method, const urls::url& url) {
-  net::OutboundRequest req;
-  req.method = method;
-  req.url = std::string(url.buffer());
-  req.timeout = ctx.timeout;
-  req.headers.emplace_back("Authorization", "Bearer " + ctx.token.reveal());
-  return req;
+  return bearer_request(ctx, method, std::string(url.buffer()));
 }
 
 // XRPC {"error","message"}: the session errors are auth whatever the status (400 on a PDS).

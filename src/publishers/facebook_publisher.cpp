@@ -30,12 +30,7 @@ std::string segment(std::string_view s) { return boost::urls::encode(s, boost::u
 // The Page token is the account's access token; it goes in a Bearer header
 // (Graph accepts it there as well as in ?access_token=, and headers stay out of logs).
 net::OutboundRequest request(const PublishContext& ctx, verb method, std::string url) {
-  net::OutboundRequest req;
-  req.method = method;
-  req.url = std::move(url);
-  req.timeout = ctx.timeout;
-  req.headers = {{"Authorization", "Bearer " + ctx.token.reveal()}, {"Accept", "application/json"}};
-  return req;
+  return bearer_request(ctx, method, std::move(url));
 }
 
 std::string web_url(std::string_view id) { return std::string(kWebBase) + segment(id); }

@@ -95,12 +95,7 @@ core::Result<json::object> event_of(const json::object& event) {
 }
 
 net::OutboundRequest request(const PublishContext& ctx, verb method, std::string url) {
-  net::OutboundRequest req;
-  req.method = method;
-  req.url = std::move(url);
-  req.timeout = ctx.timeout;
-  req.headers = {{"Authorization", "Bearer " + ctx.token.reveal()}, {"Accept", "application/json"}};
-  return req;
+  return bearer_request(ctx, method, std::move(url));
 }
 
 // The post's public link: searchUrl; without one, the location's profile page (as Postiz does).

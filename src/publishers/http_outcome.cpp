@@ -26,6 +26,15 @@ std::int64_t unix_seconds(core::TimePoint t) {
 
 }  // namespace
 
+net::OutboundRequest bearer_request(const PublishContext& ctx, boost::beast::http::verb method, std::string url) {
+  net::OutboundRequest req;
+  req.method = method;
+  req.url = std::move(url);
+  req.timeout = ctx.timeout;
+  req.headers = {{"Authorization", "Bearer " + ctx.token.reveal()}, {"Accept", "application/json"}};
+  return req;
+}
+
 std::optional<PublishResult> transport_failure(const net::OutboundResult& r) {
   using net::FailureClass;
   if (!r.failure) return std::nullopt;

@@ -31,6 +31,10 @@ inline constexpr std::string_view kDuplicateContent = "duplicate_content";
 inline constexpr std::string_view kAnswerLost = "platform_answer_lost";           // ambiguous
 inline constexpr std::string_view kUnexpectedAnswer = "platform_unexpected_answer";
 
+// A call as the account: `method` on `url` with its bearer token, JSON
+// accepted, under the context's timeout. Publishers add their own headers.
+net::OutboundRequest bearer_request(const PublishContext& ctx, boost::beast::http::verb method, std::string url);
+
 // The result when `r` carries no usable HTTP response; nullopt when it does.
 // DNS, connect and TLS failures happen before the request is written:
 // transient. A timeout or a connection lost mid-answer may come after the

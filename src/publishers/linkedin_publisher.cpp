@@ -39,14 +39,9 @@ std::string author_of(const PublishContext& ctx) {
 }
 
 net::OutboundRequest request(const PublishContext& ctx, verb method, std::string url) {
-  net::OutboundRequest req;
-  req.method = method;
-  req.url = std::move(url);
-  req.timeout = ctx.timeout;
-  req.headers = {{"Authorization", "Bearer " + ctx.token.reveal()},
-                 {"LinkedIn-Version", ctx.spec.api_version},
-                 {"X-Restli-Protocol-Version", "2.0.0"},
-                 {"Accept", "application/json"}};
+  auto req = bearer_request(ctx, method, std::move(url));
+  req.headers.emplace_back("LinkedIn-Version", ctx.spec.api_version);
+  req.headers.emplace_back("X-Restli-Protocol-Version", "2.0.0");
   return req;
 }
 

@@ -33,11 +33,7 @@ std::string user_agent(const PublishContext& ctx) {
 }
 
 net::OutboundRequest request(const PublishContext& ctx, verb method, const urls::url& url) {
-  net::OutboundRequest req;
-  req.method = method;
-  req.url = std::string(url.buffer());
-  req.timeout = ctx.timeout;
-  req.headers.emplace_back("Authorization", "Bearer " + ctx.token.reveal());
+  auto req = bearer_request(ctx, method, std::string(url.buffer()));
   req.headers.emplace_back("User-Agent", user_agent(ctx));
   return req;
 }

@@ -30,12 +30,7 @@ urls::url api(const PublishContext& ctx, std::initializer_list<std::string_view>
 }
 
 net::OutboundRequest request(const PublishContext& ctx, verb method, const urls::url& url) {
-  net::OutboundRequest req;
-  req.method = method;
-  req.url = std::string(url.buffer());
-  req.timeout = ctx.timeout;
-  req.headers.emplace_back("Authorization", "Bearer " + ctx.token.reveal());
-  return req;
+  return bearer_request(ctx, method, std::string(url.buffer()));
 }
 
 // Graph's error codes (platforms.md §4) refine the HTTP status.

@@ -41,12 +41,7 @@ PlatformRef ref_for(const PublishContext& ctx, std::string id) {
 }
 
 net::OutboundRequest request(const PublishContext& ctx, verb method, std::string url) {
-  net::OutboundRequest req;
-  req.method = method;
-  req.url = std::move(url);
-  req.timeout = ctx.timeout;
-  req.headers.emplace_back("Authorization", "Bearer " + ctx.token.reveal());
-  return req;
+  return bearer_request(ctx, method, std::move(url));
 }
 
 // A problem+json refusal: its words decide what kind of refusal it is.
