@@ -394,6 +394,23 @@ TEST_P(PublishFlow, DraftsEditAndScheduledPostsCancelBeforePublishing) {
   EXPECT_EQ(call(verb::get, "/api/v1/posts", other).json().at("data").as_array().size(), 0u);
 }
 
+TEST_P(PublishFlow, AScheduledPostGoesOutAtItsTimeNotBefore) {
+  const auto x = connect("x");
+  const auto at = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() + 2s);
+  const auto r = create(R"({"accounts":[")" + x + R"("],"content":"on time","scheduled_at":")" +
+                        core::format_timestamp(at) + R"("})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(str(r.json().at("status")), "scheduled");
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(sim_posts("x").size(), 0u);  // not before its time
+  const auto post = wait_for(str(r.json().at("id")));
+  EXPECT_EQ(str(post.at("status")), "published");
+  const auto published = core::parse_timestamp(str(post.at("targets").at(0).at("published_at")));
+  ASSERT_TRUE(published);
+  EXPECT_GE(*published, at);
+  EXPECT_LE(*published, at + 30s);  // contract §18: within about 30 s
+}
+
 TEST_P(PublishFlow, KillDuringCreateThenRestartLeavesExactlyOnePostAtThePlatform) {
   const auto x = connect("x");
   // The simulator stores the tweet, then answers only after 60 s: the server is
