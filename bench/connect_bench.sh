@@ -20,12 +20,14 @@
 #
 # Environment: BENCH_DURATION (default 10s), BENCH_THREADS (2), BENCH_CONNECTIONS (64) for wrk;
 # BENCH_CALLBACKS (1000), BENCH_PLATFORM_DELAY_MS (200), BENCH_PREPARE_CONCURRENCY (16) for the burst;
-# BENCH_SKIP_BUILD=1 (use the existing build/postfuze and build/postfuze-platform-sim),
-# BENCH_VERBOSE=1 (print wrk's full output).
+# BUILD_DIR (take postfuze and postfuze-platform-sim from there and build nothing), BENCH_SKIP_BUILD=1 (use
+# the existing build/postfuze and build/postfuze-platform-sim), BENCH_VERBOSE=1 (print wrk's full output).
+# Start-up is shared with the other benches (bench/lib.sh).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+bench_name=connect_bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 duration=${BENCH_DURATION:-10s}
 [[ "$duration" =~ ^[0-9]+$ ]] && duration="${duration}s"
@@ -34,8 +36,6 @@ connections=${BENCH_CONNECTIONS:-64}
 callbacks=${BENCH_CALLBACKS:-1000}
 delay_ms=${BENCH_PLATFORM_DELAY_MS:-200}
 prepare_concurrency=${BENCH_PREPARE_CONCURRENCY:-16}
-bin="$root/build/postfuze"
-sim_bin="$root/build/postfuze-platform-sim"
 lua="$root/bench/connect_auth_url.lua"
 app_url="http://app.test:8080"
 redirect_uri="$app_url/connected"
@@ -43,191 +43,17 @@ tenant_id="user_42"
 platform=pinterest
 export CONNECT_BENCH_BODY="{\"redirect_uri\":\"$redirect_uri\",\"tenant_id\":\"$tenant_id\"}"
 
-log() { echo "connect_bench: $*" >&2; }
-
-# --- processes we start; only these are stopped ----------------------------------------------------------
-tmp=""
-pids=()
-
-stop_pid() {
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid ignored SIGTERM for 5s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$? i
-  trap - EXIT INT TERM
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    stop_pid "${pids[i]}"
-  done
-  [[ -n "$tmp" ]] && rm -rf "$tmp"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
-
-pick_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
-    if port_free "$p"; then
-      echo "$p"
-      return 0
-    fi
-  done
-  log "no free port found"
-  return 1
-}
-
-# wait_http URL PID: wait up to 15s for URL to answer 2xx/3xx (no redirects followed) while PID is alive.
-wait_http() {
-  local url=$1 pid=$2 i
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 1
-    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
-
-# json_get FILE EXPR: print a value from a JSON file (EXPR indexes `d`, e.g. '["auth_url"]').
-json_get() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval("d" + sys.argv[2]))' "$1" "$2"; }
-
-# call NAME METHOD URL [BODY] [HEADER...]: curl with a JSON body; answer in $tmp/NAME.body, status on stdout.
-call() {
-  local name=$1 method=$2 url=$3 body=${4:-}
-  shift 3
-  (($# > 0)) && shift
-  local args=(-sS -o "$tmp/$name.body" -w '%{http_code}' --max-time 10 -X "$method")
-  [[ -n "$body" ]] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
-  local h
-  for h in "$@"; do args+=(-H "$h"); done
-  curl "${args[@]}" "$url" || echo 000
-}
-
-# expect NAME CODE ACTUAL: stop with the answer's body unless ACTUAL is CODE.
-expect() {
-  if [[ "$3" != "$2" ]]; then
-    log "$1 answered $3 (expected $2):"
-    head -c 1000 "$tmp/$1.body" >&2 2>/dev/null || true
-    echo >&2
-    exit 1
-  fi
-}
-
-rss_of() { awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "-"; }
-hwm_of() { awk '/^VmHWM:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "-"; }
-
 # --- prerequisites ----------------------------------------------------------------------------------------
 bash scripts/install.sh bench >&2
-if [[ "${BENCH_SKIP_BUILD:-0}" == 1 && -x "$bin" && -x "$sim_bin" ]]; then
-  log "BENCH_SKIP_BUILD=1: using existing $bin and $sim_bin"
-else
-  bash scripts/build.sh release >&2
-fi
-
-tmp=$(mktemp -d /tmp/postfuze-connect-bench.XXXXXX)
-chmod 755 "$tmp"
+bench_binaries build
+bench_tmp postfuze-connect-bench
 workers=$(nproc)
 
 # --- platform simulator -----------------------------------------------------------------------------------
-"$sim_bin" --listen 127.0.0.1 --port 0 >"$tmp/sim.out" 2>"$tmp/sim.log" &
-sim_pid=$!
-pids+=("$sim_pid")
-sim_port=""
-for ((i = 0; i < 150; i++)); do
-  if ! kill -0 "$sim_pid" 2>/dev/null; then
-    log "postfuze-platform-sim exited early:"
-    cat "$tmp/sim.out" "$tmp/sim.log" >&2
-    exit 1
-  fi
-  sim_port=$(sed -n 's/.*"msg":"listening".*"port":\([0-9][0-9]*\).*/\1/p' "$tmp/sim.out" | head -n1)
-  [[ -n "$sim_port" ]] && break
-  sleep 0.1
-done
-[[ -n "$sim_port" ]] || { log "postfuze-platform-sim printed no port within 15s"; exit 1; }
-sim_url="http://127.0.0.1:$sim_port"
-expect sim-overrides 200 "$(call sim-overrides GET "$sim_url/_sim/overrides")"
-cp "$tmp/sim-overrides.body" "$tmp/overrides.json"
-log "platform simulator pid $sim_pid on 127.0.0.1:$sim_port"
+start_sim
 
 # --- postfuze ---------------------------------------------------------------------------------------------
-pf_env=(
-  POSTFUZE_DATA_DIR="$tmp/data"
-  POSTFUZE_DATABASE_URL="sqlite:$tmp/data/pf.db"
-  POSTFUZE_LISTEN=127.0.0.1:0
-  POSTFUZE_LOG_LEVEL=warn
-  POSTFUZE_APP_URL="$app_url"
-  POSTFUZE_PROVIDER_OVERRIDES="$tmp/overrides.json"
-  # The contract's per-org limits would turn the run into 429s.
-  POSTFUZE_RATE_LIMIT_MULTIPLIER=1000000
-)
-mkdir -p "$tmp/data"
-
-env "${pf_env[@]}" "$bin" serve >"$tmp/server.out" 2>"$tmp/server.log" &
-pf_pid=$!
-pids+=("$pf_pid")
-
-# The port: from the {"msg":"listening",...,"port":N} log line if logged (info level, so usually not with
-# POSTFUZE_LOG_LEVEL=warn), else from the socket the server process listens on. The key: the first API key,
-# which a fresh store prints once on stdout.
-pf_port=""
-key=""
-for ((i = 0; i < 300; i++)); do
-  if ! kill -0 "$pf_pid" 2>/dev/null; then
-    log "postfuze serve exited early:"
-    cat "$tmp/server.log" "$tmp/server.out" >&2
-    exit 1
-  fi
-  if [[ -z "$pf_port" ]]; then
-    pf_port=$(grep '"msg":"listening"' "$tmp/server.log" 2>/dev/null | head -n1 |
-      sed -n 's/.*"port":\([0-9][0-9]*\).*/\1/p' || true)
-  fi
-  if [[ -z "$pf_port" ]]; then
-    pf_port=$(ss -Htlnp 2>/dev/null | grep -F "pid=$pf_pid," | head -n1 |
-      awk '{ n = split($4, a, ":"); print a[n] }' || true)
-  fi
-  key=$(grep -o 'sk_\(live\|test\)_[A-Za-z0-9_-]*' "$tmp/server.out" 2>/dev/null | head -n1 || true)
-  [[ -n "$pf_port" && -n "$key" ]] && break
-  sleep 0.1
-done
-if [[ -z "$pf_port" ]]; then
-  log "postfuze serve did not report a listening port within 30s:"
-  cat "$tmp/server.log" >&2
-  exit 1
-fi
-pf_url="http://127.0.0.1:$pf_port"
-if [[ -z "$key" ]]; then
-  # Not printed (e.g. an older binary): make one the way bench/http_bench.sh does.
-  key=$(env "${pf_env[@]}" "$bin" api-key create --org bench 2>"$tmp/api-key.err") || {
-    log "no first key on stdout and postfuze api-key create failed:"
-    cat "$tmp/api-key.err" >&2
-    exit 1
-  }
-  key=$(printf '%s' "$key" | tr -d '[:space:]')
-fi
-if ! wait_http "$pf_url/api/v1/health" "$pf_pid"; then
-  log "postfuze $pf_url/api/v1/health did not answer 200:"
-  cat "$tmp/server.log" >&2
-  exit 1
-fi
-auth="Authorization: Bearer $key"
-log "postfuze pid $pf_pid on 127.0.0.1:$pf_port"
+start_postfuze POSTFUZE_APP_URL="$app_url" POSTFUZE_PROVIDER_OVERRIDES="$tmp/overrides.json"
 
 # BYOK Pinterest app, and one sample auth-url (its query becomes nginx's Location).
 code=$(call network POST "$pf_url/api/v1/social-networks" \
@@ -394,12 +220,7 @@ if ! kill -0 "$pf_pid" 2>/dev/null; then
   tail -n 50 "$tmp/server.log" >&2
 fi
 # Warnings and errors, less the expected one about the generated key file.
-grep '"level":"\(warn\|error\)"' "$tmp/server.log" 2>/dev/null |
-  grep -v '"msg":"POSTFUZE_ENCRYPTION_KEYS is not set' >"$tmp/server-warnings.log" || true
-if [[ -s "$tmp/server-warnings.log" ]]; then
-  log "server warnings/errors (first 5 of $(wc -l <"$tmp/server-warnings.log")):"
-  head -n5 "$tmp/server-warnings.log" >&2
-fi
+server_warnings
 
 # --- summary ----------------------------------------------------------------------------------------------
 cb() { [[ -s "$tmp/callbacks.json" ]] && json_get "$tmp/callbacks.json" "[\"$1\"]" || echo "-"; }

@@ -3,7 +3,7 @@
 #
 # Starts, on loopback free ports and in a temp dir removed at exit:
 #   - nginx (own prefix/config, `return 200 "ok"`, worker_processes = nproc, access_log off)
-#   - build/postfuze serve with a fresh SQLite store, plus one API key from `postfuze api-key create`
+#   - build/postfuze serve with a fresh SQLite store, and the first API key it prints
 # then runs wrk against
 #   nginx /                       the ceiling
 #   postfuze /api/v1/health       no auth, no store
@@ -11,91 +11,24 @@
 # and prints req/s, p99 latency and req/s relative to nginx. Figures only; never pass/fail.
 #
 # Environment: BENCH_DURATION (default 10s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
-# BENCH_SKIP_BUILD=1 (use the existing build/postfuze), BENCH_VERBOSE=1 (print wrk's full output).
+# BUILD_DIR (take build/postfuze from there and build nothing), BENCH_SKIP_BUILD=1 (use the existing
+# build/postfuze), BENCH_VERBOSE=1 (print wrk's full output). Start-up is shared with the other benches
+# (bench/lib.sh).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+bench_name=http_bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 duration=${BENCH_DURATION:-10s}
 [[ "$duration" =~ ^[0-9]+$ ]] && duration="${duration}s"
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-64}
-bin="$root/build/postfuze"
-
-log() { echo "http_bench: $*" >&2; }
-
-# --- processes we start; only these are stopped ----------------------------------------------------------
-tmp=""
-pids=()
-
-stop_pid() {
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid ignored SIGTERM for 5s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$? i
-  trap - EXIT INT TERM
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    stop_pid "${pids[i]}"
-  done
-  [[ -n "$tmp" ]] && rm -rf "$tmp"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
-
-pick_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
-    if port_free "$p"; then
-      echo "$p"
-      return 0
-    fi
-  done
-  log "no free port found"
-  return 1
-}
-
-# wait_http URL PID [HEADER...]: wait up to 15s for URL to answer 200 while PID is alive.
-wait_http() {
-  local url=$1 pid=$2 i
-  shift 2
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 1
-    if curl -fsS -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
 
 # --- prerequisites ----------------------------------------------------------------------------------------
 bash scripts/install.sh bench >&2
-if [[ "${BENCH_SKIP_BUILD:-0}" == 1 && -x "$bin" ]]; then
-  log "BENCH_SKIP_BUILD=1: using existing $bin"
-else
-  bash scripts/build.sh release >&2
-fi
-
-tmp=$(mktemp -d /tmp/postfuze-bench.XXXXXX)
-chmod 755 "$tmp"
+bench_binaries build
+bench_tmp postfuze-bench
 workers=$(nproc)
 
 # --- nginx ------------------------------------------------------------------------------------------------
@@ -152,61 +85,7 @@ start_nginx || exit 1
 log "nginx pid $nginx_pid on 127.0.0.1:$nginx_port ($workers workers)"
 
 # --- postfuze ---------------------------------------------------------------------------------------------
-pf_env=(
-  POSTFUZE_DATA_DIR="$tmp/data"
-  POSTFUZE_DATABASE_URL="sqlite:$tmp/data/pf.db"
-  POSTFUZE_LISTEN=127.0.0.1:0
-  POSTFUZE_LOG_LEVEL=warn
-  # The contract's 600 calls a minute per org would turn the run into 429s.
-  POSTFUZE_RATE_LIMIT_MULTIPLIER=1000000
-)
-mkdir -p "$tmp/data"
-
-env "${pf_env[@]}" "$bin" serve >"$tmp/server.out" 2>"$tmp/server.log" &
-pf_pid=$!
-pids+=("$pf_pid")
-
-# The chosen port comes from the {"msg":"listening",...,"port":N} log line. That line is logged at info
-# level, so with POSTFUZE_LOG_LEVEL=warn it may not appear; then read the port of the socket the server
-# process listens on instead.
-pf_port=""
-for ((i = 0; i < 300; i++)); do
-  if ! kill -0 "$pf_pid" 2>/dev/null; then
-    log "postfuze serve exited early:"
-    cat "$tmp/server.log" "$tmp/server.out" >&2
-    exit 1
-  fi
-  pf_port=$(grep '"msg":"listening"' "$tmp/server.log" 2>/dev/null | head -n1 |
-    sed -n 's/.*"port":\([0-9][0-9]*\).*/\1/p' || true)
-  if [[ -z "$pf_port" ]]; then
-    pf_port=$(ss -Htlnp 2>/dev/null | grep -F "pid=$pf_pid," | head -n1 |
-      awk '{ n = split($4, a, ":"); print a[n] }' || true)
-  fi
-  [[ -n "$pf_port" ]] && break
-  sleep 0.1
-done
-if [[ -z "$pf_port" ]]; then
-  log "postfuze serve did not report a listening port within 30s:"
-  cat "$tmp/server.log" >&2
-  exit 1
-fi
-pf_url="http://127.0.0.1:$pf_port"
-if ! wait_http "$pf_url/api/v1/health" "$pf_pid"; then
-  log "postfuze $pf_url/api/v1/health did not answer 200:"
-  curl -sS -i --max-time 2 "$pf_url/api/v1/health" >&2 || true
-  cat "$tmp/server.log" >&2
-  exit 1
-fi
-log "postfuze pid $pf_pid on 127.0.0.1:$pf_port"
-
-if ! key=$(env "${pf_env[@]}" "$bin" api-key create --org bench 2>"$tmp/api-key.err"); then
-  log "postfuze api-key create failed:"
-  cat "$tmp/api-key.err" >&2
-  exit 1
-fi
-key=$(printf '%s' "$key" | tr -d '[:space:]')
-[[ -n "$key" ]] || { log "postfuze api-key create printed no key"; exit 1; }
-auth="Authorization: Bearer $key"
+start_postfuze
 code=$(curl -sS -o "$tmp/api-keys.body" -w '%{http_code}' --max-time 5 -H "$auth" "$pf_url/api/v1/api-keys" || true)
 if [[ "$code" != 200 ]]; then
   log "warning: GET /api/v1/api-keys with the new key answered $code (continuing; see non-2xx column):"
