@@ -4,6 +4,7 @@
 // ever blocks; all bookkeeping runs on one strand.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -17,37 +18,46 @@
 namespace postfuze::publish {
 
 class KeyedLimiter {
+  struct Shared;
+
  public:
   explicit KeyedLimiter(boost::asio::any_io_executor executor);
+  // Slots may outlive the limiter (coroutine frames destroyed with their
+  // io_context at shutdown): their release then does nothing.
+  ~KeyedLimiter();
+  KeyedLimiter(const KeyedLimiter&) = delete;
+  KeyedLimiter& operator=(const KeyedLimiter&) = delete;
 
   // Held until destroyed (or moved from); releasing hands the slot to the
   // longest waiter of the same key.
   class Slot {
    public:
     Slot() = default;
-    Slot(KeyedLimiter* owner, std::string key) : owner_(owner), key_(std::move(key)) {}
-    Slot(Slot&& o) noexcept : owner_(std::exchange(o.owner_, nullptr)), key_(std::move(o.key_)) {}
+    Slot(std::shared_ptr<Shared> owner, std::string key) : owner_(std::move(owner)), key_(std::move(key)) {}
+    Slot(Slot&& o) noexcept = default;
     Slot& operator=(Slot&& o) noexcept;
     ~Slot();
 
    private:
-    KeyedLimiter* owner_ = nullptr;
+    std::shared_ptr<Shared> owner_;
     std::string key_;
   };
 
   boost::asio::awaitable<Slot> acquire(std::string key, int limit);
-  // Holders of `key` right now (tests).
-  int holders(const std::string& key) const;
 
  private:
-  void release(const std::string& key);
-
   struct Entry {
     int holders = 0;
     std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters;
   };
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
-  std::unordered_map<std::string, Entry> entries_;
+  struct Shared : std::enable_shared_from_this<Shared> {
+    explicit Shared(boost::asio::any_io_executor executor);
+    void release(const std::string& key);
+    boost::asio::strand<boost::asio::any_io_executor> strand;
+    std::unordered_map<std::string, Entry> entries;  // touched on `strand` only
+    std::atomic<bool> closed{false};
+  };
+  std::shared_ptr<Shared> shared_;
 };
 
 }  // namespace postfuze::publish

@@ -411,6 +411,26 @@ TEST_P(PublishFlow, AScheduledPostGoesOutAtItsTimeNotBefore) {
   EXPECT_LE(*published, at + 30s);  // contract §18: within about 30 s
 }
 
+TEST_P(PublishFlow, SigtermWhilePostsWaitExitsCleanlyAndARestartFinishesThem) {
+  const auto x = connect("x");
+  // One create at a time per account, each taking a second: most targets
+  // wait in the per-account limiter when the server is told to stop.
+  sim_->scenario("x", {{"publish_delay_ms", 1000}});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    const auto r = create(R"({"accounts":[")" + x + R"("],"content":"queued )" + std::to_string(i) + R"("})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids.push_back(str(r.json().at("id")));
+  }
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(server_->stop(SIGTERM), 0) << server_->log_text().substr(0, 4000);
+
+  sim_->scenario("x", {{"publish_delay_ms", 0}});
+  server_ = std::make_unique<ServerProcess>(db_->url(), extra_env());
+  for (const auto& id : ids) EXPECT_EQ(str(wait_for(id, {"published", "partial", "failed"}, 30s).at("status")), "published");
+  EXPECT_EQ(sim_posts("x").size(), 5u);  // the one in flight at the stop was found, not posted twice
+}
+
 TEST_P(PublishFlow, KillDuringCreateThenRestartLeavesExactlyOnePostAtThePlatform) {
   const auto x = connect("x");
   // The simulator stores the tweet, then answers only after 60 s: the server is
