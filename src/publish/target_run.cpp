@@ -156,6 +156,11 @@ asio::awaitable<bool> TargetRun::succeeded(int position, const publishers::Platf
     t_.status = std::string(target::kPublished);
     t_.error.reset();
     events = event("post.target.published", t_);
+    deps_.log.info("post target published", {{"post_id", t_.post_id},
+                                             {"target_id", t_.id},
+                                             {"platform", t_.platform},
+                                             {"attempts", t_.attempts},
+                                             {"outcome", outcome}});
   } else if (auto* r = reply_at(t_, position)) {
     r->status = "published";
     r->platform_post_id = ref.id;
@@ -174,6 +179,11 @@ asio::awaitable<bool> TargetRun::failed_for_good(int position, TargetError error
   error.retryable = false;
   if (position == 0) {
     // The root failed: the target is over; its replies never go out.
+    deps_.log.info("post target failed", {{"post_id", t_.post_id},
+                                          {"target_id", t_.id},
+                                          {"platform", t_.platform},
+                                          {"attempts", t_.attempts},
+                                          {"code", error.code}});
     t_.status = std::string(target::kError);
     t_.due_at.reset();
     t_.error = std::move(error);
