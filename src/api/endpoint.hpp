@@ -46,6 +46,24 @@ boost::asio::awaitable<core::Status> with_store(ApiContext& ctx, F fn) {
   co_return co_await core::run_blocking(ctx.blocking, [&ctx, &fn]() { return ctx.db.with_connection(fn); });
 }
 
+// The resource a store lookup (`find(Connection&)` → Result<optional<T>>)
+// returns, or 404 `not_found` with `missing` when there is none.
+template <typename T, typename F>
+boost::asio::awaitable<core::Result<T>> found_or_404(ApiContext& ctx, F find, const std::string& missing) {
+  std::optional<T> found;
+  auto s = co_await core::run_blocking(ctx.blocking, [&]() {
+    return ctx.db.with_connection([&](store::Connection& c) -> core::Status {
+      auto r = find(c);
+      if (!r) return std::move(r).error();
+      found = std::move(*r);
+      return core::Ok{};
+    });
+  });
+  if (!s) co_return std::move(s).error();
+  if (!found) co_return core::Error::not_found(missing);
+  co_return std::move(*found);
+}
+
 template <typename F>
 boost::asio::awaitable<core::Status> in_transaction(ApiContext& ctx, F fn) {
   co_return co_await core::run_blocking(ctx.blocking, [&ctx, &fn]() { return ctx.db.transaction(fn); });

@@ -178,20 +178,12 @@ Awaitable list_posts(Call& call) {
   co_return page_response(page, [](const Post& p) { return publish::to_json(p); }, call.ctx.cursors, filters->second);
 }
 
+// The post, unless missing, another org's or canceled (all read as 404).
 boost::asio::awaitable<core::Result<Post>> visible_post(Call& call) {
   const std::string id(call.request.param("id"));
-  std::optional<Post> found;
-  if (core::is_uuid(id)) {
-    auto s = co_await with_store(call.ctx, [&](store::Connection& c) -> core::Status {
-      auto r = publish::find_post(c, call.org(), id);
-      if (!r) return std::move(r).error();
-      found = std::move(*r);
-      return core::Ok{};
-    });
-    if (!s) co_return std::move(s).error();
-  }
-  if (!found) co_return core::Error::not_found(kNotFound);
-  co_return std::move(*found);
+  if (!core::is_uuid(id)) co_return core::Error::not_found(kNotFound);
+  co_return co_await found_or_404<Post>(
+      call.ctx, [&](store::Connection& c) { return publish::find_post(c, call.org(), id); }, kNotFound);
 }
 
 Awaitable get_post(Call& call) {

@@ -82,16 +82,8 @@ std::optional<std::vector<std::string>> read_events(BodyReader& in, bool require
 // Reads the endpoint named in the path, in the caller's org.
 boost::asio::awaitable<core::Result<Endpoint>> find(Call& call) {
   const std::string id(call.request.param("id"));
-  std::optional<Endpoint> found;
-  auto s = co_await with_store(call.ctx, [&](store::Connection& c) -> core::Status {
-    auto r = webhooks::find_endpoint(c, call.org(), id);
-    if (!r) return std::move(r).error();
-    found = std::move(*r);
-    return core::Ok{};
-  });
-  if (!s) co_return std::move(s).error();
-  if (!found) co_return core::Error::not_found(kNotFound);
-  co_return std::move(*found);
+  co_return co_await found_or_404<Endpoint>(
+      call.ctx, [&](store::Connection& c) { return webhooks::find_endpoint(c, call.org(), id); }, kNotFound);
 }
 
 Awaitable create_webhook(Call& call) {
