@@ -37,8 +37,12 @@ http::Response post_response(status code, const Post& post) {
 
 // Idempotency (contract §7, D8): external_ref wins over the header; both are
 // per org and kept with the post. A replay answers the original post, 200.
-core::Result<std::optional<std::string>> idempotency_key(const http::Request& req, const publish::PostRequest& r) {
-  if (r.external_ref) return std::optional<std::string>("ref:" + *r.external_ref);
+// Read from the raw body, before validation: a repeat answers the stored post
+// even when its body would no longer pass (a scheduled_at now in the past).
+core::Result<std::optional<std::string>> idempotency_key(const http::Request& req, const boost::json::object& body) {
+  if (const auto* ref = body.if_contains("external_ref"); ref && ref->is_string() && !ref->as_string().empty() &&
+                                                          ref->as_string().size() <= 255)
+    return std::optional<std::string>("ref:" + std::string(ref->as_string()));
   const std::string_view header = req.header("Idempotency-Key");
   if (header.empty()) return std::optional<std::string>();
   if (header.size() > 255 || std::any_of(header.begin(), header.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
@@ -99,15 +103,15 @@ Awaitable create_post(Call& call) {
   auto body = http::parse_json_object(call.request);
   if (!body) co_return std::move(body).error();
   const auto now = ctx.clock.now();
-  auto request = parse_post_request(*body, now);
-  if (!request) co_return std::move(request).error();
-  auto key = idempotency_key(call.request, *request);
+  auto key = idempotency_key(call.request, *body);
   if (!key) co_return std::move(key).error();
   if (*key) {
     auto earlier = co_await replay(call, **key);
     if (!earlier) co_return std::move(earlier).error();
     if (*earlier) co_return post_response(status::ok, **earlier);
   }
+  auto request = parse_post_request(*body, now);
+  if (!request) co_return std::move(request).error();
   if (call.key->mode == orgs::KeyMode::test && !request->is_draft)
     co_return core::Error{core::ErrorCode::test_mode_restricted, "Test keys may only create drafts (is_draft: true).", {}, {}};
   auto accounts = co_await target_accounts(call, request->account_ids);

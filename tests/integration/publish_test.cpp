@@ -322,6 +322,17 @@ TEST_P(PublishFlow, IdempotentCreatesMakeOnePost) {
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(str(first.json().at("id")), str(again.json().at("id")));
   EXPECT_EQ(str(create(body, {{"Idempotency-Key", "k-1"}}).json().at("id")), ids[0]);
+
+  // A repeat whose scheduled_at has passed meanwhile still answers the stored post.
+  const auto at = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() + 1s);
+  const std::string scheduled = R"({"accounts":[")" + x + R"("],"content":"later","external_ref":"sched-1",)" +
+                                R"("scheduled_at":")" + core::format_timestamp(at) + R"("})";
+  const auto original = create(scheduled);
+  ASSERT_EQ(original.status, 201) << original.body;
+  std::this_thread::sleep_for(1500ms);
+  const auto repeat = create(scheduled);
+  EXPECT_EQ(repeat.status, 200) << repeat.body;
+  EXPECT_EQ(str(repeat.json().at("id")), str(original.json().at("id")));
 }
 
 TEST_P(PublishFlow, PreflightRefusesTheWholePostNamingAccountAndRule) {
