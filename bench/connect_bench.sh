@@ -69,56 +69,8 @@ if printf '%s' "$nginx_location" | grep -q '["$\\[:space:]]'; then
 fi
 
 # --- nginx: the static 302 --------------------------------------------------------------------------------
-start_nginx() {
-  local attempt port pid user_line=""
-  # Workers would otherwise switch to www-data; as root keep them root (they only answer a redirect).
-  ((EUID == 0)) && user_line="user root;"
-  mkdir -p "$tmp/nginx"
-  for ((attempt = 1; attempt <= 3; attempt++)); do
-    port=$(pick_port)
-    cat >"$tmp/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes $workers;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events {
-  worker_connections 4096;
-}
-http {
-  access_log off;
-  default_type text/plain;
-  # Keep connections for the whole run, as the PostFuze server does.
-  keepalive_requests 1000000;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    location / {
-      return 302 "$nginx_location";
-    }
-  }
-}
-EOF
-    nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
-    pid=$!
-    pids+=("$pid")
-    if wait_http "http://127.0.0.1:$port/" "$pid"; then
-      nginx_pid=$pid
-      nginx_port=$port
-      return 0
-    fi
-    stop_pid "$pid"
-    log "nginx did not come up on port $port (attempt $attempt):"
-    cat "$tmp/nginx/error.log" >&2 || true
-  done
-  return 1
-}
 
-start_nginx || exit 1
+start_nginx "return 302 \"$nginx_location\";" || exit 1
 log "nginx pid $nginx_pid on 127.0.0.1:$nginx_port ($workers workers)"
 
 # Answer sizes (headers + body), to show the two sides are comparable.

@@ -244,3 +244,55 @@ start_postfuze() {
   auth="Authorization: Bearer $key"
   log "postfuze pid $pf_pid on 127.0.0.1:$pf_port"
 }
+
+# nginx on a free loopback port answering every request with `$1` (an nginx
+# directive, e.g. 'return 200 "ok";'): the baseline the benches compare with.
+# Sets nginx_pid and nginx_port; needs $workers and $tmp.
+start_nginx() {
+  local answer="$1" attempt port pid user_line=""
+  # Workers would otherwise switch to www-data; as root keep them root (they only answer one line).
+  ((EUID == 0)) && user_line="user root;"
+  mkdir -p "$tmp/nginx"
+  for ((attempt = 1; attempt <= 3; attempt++)); do
+    port=$(pick_port)
+    cat >"$tmp/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes $workers;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events {
+  worker_connections 4096;
+}
+http {
+  access_log off;
+  default_type text/plain;
+  # Keep connections for the whole run, as the PostFuze server does.
+  keepalive_requests 1000000;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      $answer
+    }
+  }
+}
+EOF
+    nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+    pid=$!
+    pids+=("$pid")
+    if wait_http "http://127.0.0.1:$port/" "$pid"; then
+      nginx_pid=$pid
+      nginx_port=$port
+      return 0
+    fi
+    stop_pid "$pid"
+    log "nginx did not come up on port $port (attempt $attempt):"
+    cat "$tmp/nginx/error.log" >&2 || true
+  done
+  return 1
+}
