@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -339,8 +340,13 @@ TEST(KeyRing, ConcurrentSealAndOpenDuringReloadsNeverFail) {
       }
     });
   }
+  // Until both keys were sealed with too: on a loaded machine the workers may
+  // run a whole time slice while the reloader is descheduled on one list.
   int reloads = 0;
-  for (; reloads < 2000 || calls.load() < 2000; ++reloads)
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (; (reloads < 2000 || calls.load() < 2000 || sealed_k1.load() == 0 || sealed_k2.load() == 0) &&
+         std::chrono::steady_clock::now() < deadline;
+       ++reloads)
     if (!owner.reload(reloads % 2 == 0 ? two_first : one_first)) ++failures;
   done = true;
   for (auto& w : workers) w.join();

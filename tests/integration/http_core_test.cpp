@@ -176,8 +176,12 @@ TEST_P(HttpCore, AccessLogHasOneLinePerRequestAndNoSecretsOrQuery) {
   const auto r = call(verb::get, "/api/v1/api-keys?limit=5&token=supersecretvalue", key_);
   ASSERT_EQ(r.status, 200);
   const auto created = issue_key(R"({"name":"logged","scopes":["posts:write"]})");
-  // The access line is written after the response, so wait for it.
-  ASSERT_TRUE(wait_until([&] { return server_->log_text().find("\"method\":\"POST\"") != std::string::npos; }));
+  // Access lines are written after the response, each by its own connection's
+  // thread, so wait for both (the GET's may land after the POST's).
+  ASSERT_TRUE(wait_until([&] {
+    const std::string text = server_->log_text();
+    return text.find("\"method\":\"POST\"") != std::string::npos && text.find("\"status\":200") != std::string::npos;
+  }));
   const std::string log = server_->log_text();
   EXPECT_NE(log.find("\"path\":\"/api/v1/api-keys\""), std::string::npos);
   EXPECT_NE(log.find("\"request_id\""), std::string::npos);
