@@ -14,6 +14,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-all-dev libboost-url1.81-dev libboost-json1.81-dev
   libssl-dev libsqlite3-dev libpq-dev postgresql libicu-dev
+  libmagic-dev ffmpeg  # media: type sniffing (libmagic), probing and cover frames (ffprobe, ffmpeg)
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates curl
   python3  # tests/webhooks/receiver.py, the independent webhook receiver

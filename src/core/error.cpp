@@ -27,6 +27,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::platform_unavailable: return "platform_unavailable";
     case ErrorCode::platform_requirement: return "platform_requirement";
     case ErrorCode::precondition_failed: return "precondition_failed";
+    case ErrorCode::invalid_signature: return "invalid_signature";
     case ErrorCode::internal: return "internal";
   }
   return "internal";
@@ -53,6 +54,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::invalid_credentials:
     case ErrorCode::platform_requirement: return 422;
     case ErrorCode::precondition_failed: return 412;
+    case ErrorCode::invalid_signature: return 403;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::headers_too_large: return 431;
     case ErrorCode::platform_unavailable: return 502;

@@ -39,6 +39,7 @@ enum class ErrorCode {
   platform_unavailable,
   platform_requirement,
   precondition_failed,
+  invalid_signature,  // 403: a signed media URL that is expired, tampered with or used for another operation
   internal,
 };
 

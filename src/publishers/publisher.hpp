@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -23,6 +24,7 @@
 #include "core/clock.hpp"
 #include "core/secret.hpp"
 #include "net/http_client.hpp"
+#include "publishers/publish_media.hpp"
 #include "providers/provider_spec.hpp"
 
 namespace postfuze::publishers {
@@ -52,6 +54,8 @@ struct PlatformRef {
 struct PublishItem {
   int position = 0;
   std::string text;  // already fitted to the platform's limits (truncated where it truncates)
+  std::vector<MediaItem> media;  // the container's media, in order; the engine starts a target only
+                                 // once every item is ready
   std::optional<PlatformRef> root;
   std::optional<PlatformRef> parent;
 };
@@ -64,6 +68,7 @@ struct PublishContext {
   PublishAccount account;
   core::Secret token;           // a usable access token (Bluesky: the session's accessJwt)
   boost::json::object config;   // the target's resolved config slice (canonical field names)
+  const MediaBytes* media_bytes = nullptr;  // set whenever an item has media
 };
 
 enum class Outcome {
