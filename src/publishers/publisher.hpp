@@ -54,10 +54,12 @@ struct PlatformRef {
 struct PublishItem {
   int position = 0;
   std::string text;  // already fitted to the platform's limits (truncated where it truncates)
-  std::vector<MediaItem> media;  // the container's media, in order; the engine starts a target only
-                                 // once every item is ready
   std::optional<PlatformRef> root;
   std::optional<PlatformRef> parent;
+  // The container's media, in order (last, so {position, text, root,
+  // parent} initialisers keep working). The engine starts an item only once
+  // every asset is ready.
+  std::vector<MediaItem> media;
 };
 
 struct PublishContext {
