@@ -33,6 +33,19 @@ core::Result<std::vector<MediaJob>> jobs(core::Result<std::vector<store::Row>> r
 
 }  // namespace
 
+MediaJob new_job(core::Random& random, core::TimePoint now, const Media& m, std::string_view kind, std::string params) {
+  MediaJob j;
+  j.id = core::new_uuid(random);
+  j.org = m.org;
+  j.media_id = m.id;
+  j.kind = std::string(kind);
+  j.params = std::move(params);
+  j.due_at = now;
+  j.created_at = now;
+  j.updated_at = now;
+  return j;
+}
+
 core::Status insert_job(store::Connection& c, const MediaJob& j) {
   auto n = c.execute("INSERT INTO media_jobs (" + std::string(kColumns) +
                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",

@@ -18,7 +18,9 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/random.hpp"
 #include "core/result.hpp"
+#include "media/media.hpp"
 #include "store/database.hpp"
 
 namespace postfuze::media {
@@ -41,6 +43,10 @@ struct MediaJob {
   core::TimePoint created_at;
   core::TimePoint updated_at;
 };
+
+// A job for asset `m`, due now.
+MediaJob new_job(core::Random& random, core::TimePoint now, const Media& m, std::string_view kind,
+                 std::string params = "{}");
 
 core::Status insert_job(store::Connection& c, const MediaJob& job);
 
