@@ -81,6 +81,15 @@ core::Result<bool> finish_job(store::Connection& c, std::string_view id, std::st
   return *n == 1;
 }
 
+core::Result<bool> renew_lease(store::Connection& c, std::string_view id, std::string_view owner, core::TimePoint now,
+                               core::TimePoint lease_until) {
+  auto n = c.execute("UPDATE media_jobs SET lease_until = $1, updated_at = $2 WHERE id = $3 AND lease_owner = $4 "
+                     "AND due_at IS NOT NULL",
+                     {lease_until, now, id, owner});
+  if (!n) return std::move(n).error();
+  return *n == 1;
+}
+
 core::Result<bool> reschedule_job(store::Connection& c, std::string_view id, std::string_view owner,
                                   core::TimePoint now, core::TimePoint due_at, std::string error) {
   auto n = c.execute(

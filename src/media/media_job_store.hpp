@@ -60,6 +60,11 @@ core::Result<std::vector<MediaJob>> claim_due_jobs(store::Connection& c, store::
 core::Result<bool> finish_job(store::Connection& c, std::string_view id, std::string_view owner, core::TimePoint now,
                               std::optional<std::string> error = std::nullopt);
 
+// Extends a running job's lease (between long steps). false when `owner`
+// no longer holds it: the job is someone else's now, stop working on it.
+core::Result<bool> renew_lease(store::Connection& c, std::string_view id, std::string_view owner, core::TimePoint now,
+                               core::TimePoint lease_until);
+
 // Releases the job to run again at `due_at` after a transient failure.
 // false when `owner` no longer holds the lease.
 core::Result<bool> reschedule_job(store::Connection& c, std::string_view id, std::string_view owner,
