@@ -3,7 +3,9 @@
 #include "publishers/bluesky_publisher.hpp"
 #include "publishers/facebook_publisher.hpp"
 #include "publishers/google_business_publisher.hpp"
+#include "publishers/instagram_publisher.hpp"
 #include "publishers/linkedin_publisher.hpp"
+#include "publishers/pinterest_publisher.hpp"
 #include "publishers/reddit_publisher.hpp"
 #include "publishers/threads_publisher.hpp"
 #include "publishers/x_publisher.hpp"
@@ -36,6 +38,8 @@ const Publisher* publisher_for(std::string_view platform) {
       {"linkedin", linkedin_publisher},
       {"facebook", facebook_publisher},
       {"google_business", google_business_publisher},
+      {"instagram", instagram_publisher},
+      {"pinterest", pinterest_publisher},
   };
   for (const auto& e : kPublishers)
     if (e.platform == platform) return &e.get();
