@@ -14,7 +14,7 @@ http::Response x_create_tweet(PublishCall& pc);  // POST /2/tweets
 http::Response x_user_tweets(PublishCall& pc);   // GET /2/users/{id}/tweets
 
 // Threads (platforms.md §11)
-http::Response threads_create_container(PublishCall& pc);  // POST /{user}/threads
+boost::asio::awaitable<http::Response> threads_create_container(PublishCall& pc);  // POST /{user}/threads (downloads media)
 http::Response threads_publish(PublishCall& pc);           // POST /{user}/threads_publish?creation_id=
 http::Response threads_media(PublishCall& pc);             // GET /{id}?fields=
 http::Response threads_user_threads(PublishCall& pc);      // GET /{user}/threads

@@ -27,7 +27,8 @@ http::Response facebook_create_comment(PublishCall& pc);  // POST /{object-id}/c
 http::Response facebook_comments(PublishCall& pc);        // GET /{object-id}/comments
 
 // Google Business Profile (platforms.md §9), below /google_business/api
-http::Response google_create_local_post(PublishCall& pc);  // POST /accounts/{a}/locations/{l}/localPosts
+// (downloads each media sourceUrl)
+boost::asio::awaitable<http::Response> google_create_local_post(PublishCall& pc);  // POST /accounts/{a}/locations/{l}/localPosts
 http::Response google_local_posts(PublishCall& pc);        // GET /accounts/{a}/locations/{l}/localPosts
 
 }  // namespace postfuze::sim::publish

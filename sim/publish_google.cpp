@@ -13,6 +13,7 @@
 
 #include "core/time_format.hpp"
 #include "sim/api_support.hpp"
+#include "sim/media_fetch.hpp"
 #include "sim/publish_business.hpp"
 
 namespace postfuze::sim::publish {
@@ -172,17 +173,34 @@ std::string problem_of(const json::object& post) {
 
 }  // namespace
 
-http::Response google_create_local_post(PublishCall& pc) {
+boost::asio::awaitable<http::Response> google_create_local_post(PublishCall& pc) {
   std::optional<http::Response> error;
   const auto parent = parent_of(pc, error);
-  if (!parent) return std::move(*error);
+  if (!parent) co_return std::move(*error);
   if (!pc.req.header(field::content_type).starts_with("application/json"))
-    return invalid(pc, "Invalid JSON payload received.");
+    co_return invalid(pc, "Invalid JSON payload received.");
   boost::system::error_code ec;
   json::value body = json::parse(pc.req.message.body(), ec);
-  if (ec || !body.is_object()) return invalid(pc, "Invalid JSON payload received.");
+  if (ec || !body.is_object()) co_return invalid(pc, "Invalid JSON payload received.");
   json::object post = std::move(body.get_object());
-  if (auto problem = problem_of(post); !problem.empty()) return invalid(pc, problem);
+  if (auto problem = problem_of(post); !problem.empty()) co_return invalid(pc, problem);
+  // Google downloads each sourceUrl while it creates the post.
+  json::array fetched;
+  if (auto* media = post.if_contains("media")) {
+    for (auto& m : media->as_array()) {
+      json::object& item = m.as_object();
+      const auto* format = item.if_contains("mediaFormat");
+      const std::string kind = format != nullptr && format->is_string() ? std::string(format->get_string()) : "";
+      if (kind != "PHOTO" && kind != "VIDEO") co_return invalid(pc, "media.mediaFormat must be PHOTO or VIDEO.");
+      const std::string url(item.at("sourceUrl").as_string());
+      const FetchedMedia got = co_await fetch_media(url, kind == "PHOTO" ? MediaExpect::image : MediaExpect::video);
+      if (!got.fetched || !got.decodable) co_return invalid(pc, "Invalid media: " + got.problem);
+      fetched.push_back(got.json());
+      const std::string name = "media-" + std::to_string(pc.next_id());
+      item["name"] = name;
+      item["googleUrl"] = "https://lh3.googleusercontent.com/p/" + name;
+    }
+  }
 
   const std::string id = std::to_string(pc.next_id());
   SimPost stored;
@@ -201,9 +219,12 @@ http::Response google_create_local_post(PublishCall& pc) {
                       "&use=posts&lpsid=" + id;
   pc.sim.state.with([&](SimState::Data& d) {
     for (auto& p : d.posts)
-      if (p.platform == pc.platform && p.id == stored.id) p.extra = post;
+      if (p.platform == pc.platform && p.id == stored.id) {
+        p.extra = post;
+        if (!fetched.empty()) p.extra["fetched_media"] = fetched;  // what the media URLs served (tests compare)
+      }
   });
-  return ok_json(post);
+  co_return ok_json(post);
 }
 
 http::Response google_local_posts(PublishCall& pc) {

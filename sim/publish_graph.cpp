@@ -6,6 +6,8 @@
 // Graph's {"error":{"message","type","code","error_subcode"?,"fbtrace_id"}}:
 // (#100) bad parameters, (#100) subcode 33 an unknown object, (#200)
 // permissions, (#506) a duplicate status.
+#include <variant>
+
 #include <boost/json/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -13,7 +15,9 @@
 #include "crypto/encoding.hpp"
 #include "sim/api_support.hpp"
 #include "sim/field_selection.hpp"
+#include "sim/graph_publish_support.hpp"
 #include "sim/publish_business.hpp"
+#include "sim/publish_media_builders.hpp"
 
 namespace postfuze::sim::publish {
 
@@ -26,15 +30,8 @@ using http::bhttp::field;
 constexpr std::size_t kMaxMessage = 63206;  // a Page post's longest message
 constexpr int kDefaultLimit = 25;
 constexpr int kMaxLimit = 100;
-
-http::Response graph_refusal(PublishCall& pc, int status, int code, int subcode, std::string_view message,
-                             std::string_view type = "OAuthException") {
-  pc.rejected();
-  json::object inner{{"message", message}, {"type", type}, {"code", code}};
-  if (subcode) inner["error_subcode"] = subcode;
-  inner["fbtrace_id"] = crypto::hex_encode(pc.sim.random.bytes(10));
-  return http::json_response(static_cast<http::bhttp::status>(status), json::object{{"error", std::move(inner)}});
-}
+constexpr int kCodeInvalidImage = 324;  // Graph: "Missing or invalid image file"
+constexpr int kCodeVideoUpload = 6000;  // Graph: "There was a problem uploading your video file"
 
 http::Response invalid(PublishCall& pc, std::string_view message) {
   return graph_refusal(pc, 400, 100, 0, "(#100) " + std::string(message));
@@ -47,36 +44,6 @@ http::Response unsupported(PublishCall& pc, std::string_view id, std::string_vie
                            "' does not exist, cannot be loaded due to missing permissions, or does not support "
                            "this operation.",
                        "GraphMethodException");
-}
-
-// The call's parameters: the query, then a JSON object or form body on top
-// (access_token is the wrapper's). Values are JSON as sent (strings from forms).
-std::optional<json::object> parameters(PublishCall& pc) {
-  json::object out;
-  for (const auto& [k, v] : pc.query.items())
-    if (k != "access_token") out[k] = v;
-  const std::string& body = pc.req.message.body();
-  if (body.empty()) return out;
-  const std::string_view type = pc.req.header(field::content_type);
-  if (type.starts_with("application/json")) {
-    boost::system::error_code ec;
-    json::value v = json::parse(body, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    for (auto& [k, value] : v.get_object())
-      if (k != "access_token") out[k] = value;
-    return out;
-  }
-  if (!is_form(type)) return std::nullopt;
-  auto form = Params::parse(body);
-  if (!form) return std::nullopt;
-  for (const auto& [k, v] : form->items())
-    if (k != "access_token") out[k] = v;
-  return out;
-}
-
-std::string text_param(const json::object& params, std::string_view key) {
-  const auto* v = params.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 // The Page this login's token stands for, when it is a Page token.
@@ -99,12 +66,9 @@ std::string path_page(const PublishCall& pc) {
   return id;
 }
 
-std::string graph_time(core::TimePoint t) {
-  std::string s = core::format_timestamp(t);  // "2026-06-09T10:00:00.000Z"
-  return s.substr(0, 19) + "+0000";           // Graph: "2026-06-09T10:00:00+0000"
-}
-
 std::string permalink(const SimPost& p) {
+  if (const auto* own = p.extra.if_contains("permalink"); own != nullptr && own->is_string())
+    return std::string(own->get_string());  // videos: /{page}/videos/{id}
   const auto sep = p.id.rfind('_');
   return "https://www.facebook.com/" + p.author + "/posts/" + p.id.substr(sep + 1);
 }
@@ -204,7 +168,122 @@ http::Response listing(PublishCall& pc, const std::vector<SimPost>& items, json:
   return ok_json(body);
 }
 
+// attached_media: [{"media_fbid":"…"},…] as JSON, or that array as a form string.
+std::vector<std::string> photo_ids(const json::object& params) {
+  std::vector<std::string> out;
+  const auto* v = params.if_contains("attached_media");
+  if (v == nullptr) return out;
+  json::value parsed;
+  if (v->is_string()) {
+    boost::system::error_code ec;
+    parsed = json::parse(v->get_string(), ec);
+    if (ec) return {"?"};
+    v = &parsed;
+  }
+  if (!v->is_array()) return {"?"};
+  for (const auto& item : v->get_array()) {
+    const auto* id = item.is_object() ? item.get_object().if_contains("media_fbid") : nullptr;
+    out.push_back(id != nullptr && id->is_string() ? std::string(id->get_string()) : "?");
+  }
+  return out;
+}
+
+// The media of the unpublished photos attached_media names: each this Page's, unused.
+std::variant<json::array, http::Response> attached_photos(PublishCall& pc, const std::string& page,
+                                                          const json::object& params) {
+  json::array media;
+  for (const auto& id : photo_ids(params)) {
+    auto photo = pc.sim.state.with([&](SimState::Data& d) -> std::optional<SimContainer> {
+      auto it = d.containers.find(id);
+      if (it == d.containers.end() || it->second.platform != pc.platform || it->second.author != page)
+        return std::nullopt;
+      return it->second;
+    });
+    if (!photo) return unsupported(pc, id, "attach");
+    if (!photo->published_id.empty()) return invalid(pc, "The photo " + id + " is already attached to a post.");
+    for (auto& m : container_media(photo->fields)) media.push_back(m);
+  }
+  return media;
+}
+
+// The Page a media upload goes to, or Graph's refusal (the same rules as /feed).
+std::variant<std::string, http::Response> upload_page(PublishCall& pc) {
+  const std::string page = path_page(pc);
+  if (!page_of_login(pc, page)) return unsupported(pc, page, "post");
+  if (token_page(pc) != page)
+    return graph_refusal(pc, 403, 200, 0,
+                         "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts "
+                         "as an admin with sufficient administrative permission");
+  return page;
+}
+
+// published: absent or true publishes; "false"/false uploads only.
+bool publishes(const json::object& params) {
+  const auto* v = params.if_contains("published");
+  if (v == nullptr) return true;
+  if (v->is_bool()) return v->get_bool();
+  return !(v->is_string() && v->get_string() == "false");
+}
+
 }  // namespace
+
+boost::asio::awaitable<http::Response> facebook_create_photo(PublishCall& pc) {
+  auto target = upload_page(pc);
+  if (auto* refusal = std::get_if<http::Response>(&target)) co_return std::move(*refusal);
+  const std::string page = std::get<std::string>(target);
+  auto params = graph_parameters(pc);
+  if (!params) co_return invalid(pc, "The request body is neither JSON nor a form.");
+  const std::string url = param(*params, "url");
+  if (url.empty()) co_return invalid(pc, "A photo needs url (multipart source uploads are not simulated).");
+  std::string caption = param(*params, "caption");
+  if (caption.empty()) caption = param(*params, "message");
+  if (caption.size() > kMaxMessage) co_return invalid(pc, "The message is too long.");
+  // Facebook downloads the photo during the call.
+  const FetchedMedia got = co_await fetch_media(url, MediaExpect::image);
+  if (!got.fetched || !got.decodable)
+    co_return graph_refusal(pc, 400, kCodeInvalidImage, 0, "(#324) Missing or invalid image file: " + got.problem);
+  const std::string photo_id = std::to_string(pc.next_id() + 10'000'000'000ull);
+  if (!publishes(*params)) {
+    json::object fields{{"caption", caption}};
+    attach_media(fields, {got});
+    pc.sim.state.with([&](SimState::Data& d) {
+      d.containers[photo_id] = SimContainer{std::string(pc.platform), page, fields, {}, pc.now()};
+    });
+    co_return ok_json(json::object{{"id", photo_id}});
+  }
+  SimPost post;
+  post.id = page + "_" + std::to_string(pc.next_id());
+  post.author = page;
+  post.text = caption;
+  post.extra = {{"photo_id", photo_id}, {"media", json::array{got.json()}}};
+  post = pc.store(std::move(post));
+  co_return ok_json(json::object{{"id", photo_id}, {"post_id", post.id}});
+}
+
+boost::asio::awaitable<http::Response> facebook_create_video(PublishCall& pc) {
+  auto target = upload_page(pc);
+  if (auto* refusal = std::get_if<http::Response>(&target)) co_return std::move(*refusal);
+  const std::string page = std::get<std::string>(target);
+  auto params = graph_parameters(pc);
+  if (!params) co_return invalid(pc, "The request body is neither JSON nor a form.");
+  const std::string url = param(*params, "file_url");
+  if (url.empty()) co_return invalid(pc, "A video needs file_url (resumable uploads are not simulated).");
+  const std::string description = param(*params, "description");
+  if (description.size() > kMaxMessage) co_return invalid(pc, "The description is too long.");
+  const FetchedMedia got = co_await fetch_media(url, MediaExpect::video);
+  if (!got.fetched || !got.decodable)
+    co_return graph_refusal(pc, 400, kCodeVideoUpload, 0,
+                            "(#6000) There was a problem uploading your video file: " + got.problem);
+  SimPost post;
+  post.id = std::to_string(pc.next_id() + 20'000'000'000ull);  // a video's id is its post's
+  post.author = page;
+  post.text = description;
+  post.extra = {{"title", param(*params, "title")},
+                {"media", json::array{got.json()}},
+                {"permalink", "https://www.facebook.com/" + page + "/videos/" + post.id}};
+  post = pc.store(std::move(post));
+  co_return ok_json(json::object{{"id", post.id}});
+}
 
 http::Response facebook_create_post(PublishCall& pc) {
   const std::string page = path_page(pc);
@@ -214,11 +293,15 @@ http::Response facebook_create_post(PublishCall& pc) {
     return graph_refusal(pc, 403, 200, 0,
                          "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts "
                          "as an admin with sufficient administrative permission");
-  auto params = parameters(pc);
+  auto params = graph_parameters(pc);
   if (!params) return invalid(pc, "The request body is neither JSON nor a form.");
-  const std::string message = text_param(*params, "message");
-  const std::string link = text_param(*params, "link");
-  if (message.empty() && link.empty()) return invalid(pc, "Either message or link must be provided.");
+  const std::string message = param(*params, "message");
+  const std::string link = param(*params, "link");
+  auto attached = attached_photos(pc, page, *params);
+  if (auto* refusal = std::get_if<http::Response>(&attached)) return std::move(*refusal);
+  json::array media = std::get<json::array>(std::move(attached));
+  if (message.empty() && link.empty() && media.empty())
+    return invalid(pc, "Either message or link must be provided.");
   if (message.size() > kMaxMessage) return invalid(pc, "The message is too long.");
   if (!link.empty() && !link.starts_with("https://") && !link.starts_with("http://"))
     return invalid(pc, "The link must be an absolute http(s) URL.");
@@ -229,7 +312,7 @@ http::Response facebook_create_post(PublishCall& pc) {
   // Graph refuses the same status twice in a row on a Page.
   const auto earlier = pc.posts_by(page);
   for (const SimPost& p : earlier)
-    if (p.root_id.empty()) {
+    if (p.root_id.empty() && media.empty()) {
       const auto* l = p.extra.if_contains("link");
       const std::string last_link = l != nullptr && l->is_string() ? std::string(l->get_string()) : std::string();
       if (p.text == message && last_link == link) return graph_refusal(pc, 400, 506, 0, "(#506) Duplicate status message");
@@ -241,7 +324,12 @@ http::Response facebook_create_post(PublishCall& pc) {
   post.author = page;
   post.text = message;
   if (!link.empty()) post.extra["link"] = link;
+  if (!media.empty()) post.extra["media"] = std::move(media);
   post = pc.store(std::move(post));
+  // Each attached photo now belongs to this post.
+  pc.sim.state.with([&](SimState::Data& d) {
+    for (const auto& id : photo_ids(*params)) d.containers[id].published_id = post.id;
+  });
   // The answer is the new node: its id, plus whatever fields= asked for.
   std::optional<http::Response> error;
   auto node = selected(pc, post_node(post), "id", "Post", error);
@@ -275,9 +363,9 @@ http::Response facebook_create_comment(PublishCall& pc) {
   const auto page = token_page(pc);
   if (!page)
     return graph_refusal(pc, 403, 200, 0, "(#200) Commenting as a Page requires that Page's access token");
-  auto params = parameters(pc);
+  auto params = graph_parameters(pc);
   if (!params) return invalid(pc, "The request body is neither JSON nor a form.");
-  const std::string message = text_param(*params, "message");
+  const std::string message = param(*params, "message");
   if (message.empty()) return invalid(pc, "A comment needs a message (or an attachment).");
   if (message.size() > 8000) return invalid(pc, "The comment is too long.");
 

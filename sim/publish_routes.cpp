@@ -8,6 +8,7 @@
 #include "sim/errors.hpp"
 #include "sim/publish_builders.hpp"
 #include "sim/publish_business.hpp"
+#include "sim/publish_media_builders.hpp"
 
 namespace postfuze::sim {
 
@@ -24,7 +25,7 @@ const PublishRoute kRoutes[] = {
      publish::x_create_tweet},
     {"x", verb::get, "/2/users/{id}/tweets", PublishKind::lookup, "tweet.read users.read", publish::x_user_tweets},
     {"threads", verb::post, "/{user}/threads", PublishKind::create, "threads_basic threads_content_publish",
-     publish::threads_create_container},
+     nullptr, publish::threads_create_container},
     {"threads", verb::post, "/{user}/threads_publish", PublishKind::create, "threads_basic threads_content_publish",
      publish::threads_publish},
     {"threads", verb::get, "/{user}/threads", PublishKind::lookup, "threads_basic", publish::threads_user_threads},
@@ -45,8 +46,21 @@ const PublishRoute kRoutes[] = {
     {"facebook", verb::get, "/{page}/feed", PublishKind::lookup, "pages_read_engagement", publish::facebook_feed},
     {"facebook", verb::post, "/{object}/comments", PublishKind::create, "pages_manage_engagement", publish::facebook_create_comment},
     {"facebook", verb::get, "/{object}/comments", PublishKind::lookup, "pages_read_engagement|pages_read_user_content", publish::facebook_comments},
+    // Media by URL (publish_media_builders.hpp): the simulator downloads what the call names.
+    {"facebook", verb::post, "/{page}/photos", PublishKind::create, "pages_manage_posts", nullptr, publish::facebook_create_photo},
+    {"facebook", verb::post, "/{page}/videos", PublishKind::create, "pages_manage_posts", nullptr, publish::facebook_create_video},
+    // Instagram with Facebook Login §5A (the login's IG accounts; comments need instagram_manage_comments).
+    {"instagram", verb::post, "/{user}/media", PublishKind::create, "instagram_basic instagram_content_publish", nullptr, publish::instagram_create_container},
+    {"instagram", verb::post, "/{user}/media_publish", PublishKind::create, "instagram_basic instagram_content_publish", publish::instagram_publish},
+    {"instagram", verb::get, "/{user}/media", PublishKind::lookup, "instagram_basic", publish::instagram_user_media},
+    {"instagram", verb::post, "/{media}/comments", PublishKind::create, "instagram_basic instagram_manage_comments", publish::instagram_create_comment},
+    {"instagram", verb::get, "/{media}/comments", PublishKind::lookup, "instagram_basic", publish::instagram_comments},
+    {"instagram", verb::get, "/{id}", PublishKind::lookup, "instagram_basic", publish::instagram_node},
+    // Pinterest v5 §12 (below the overridden base that replaces ".../v5").
+    {"pinterest", verb::post, "/pins", PublishKind::create, "pins:write boards:read", nullptr, publish::pinterest_create_pin},
+    {"pinterest", verb::get, "/pins", PublishKind::lookup, "pins:read", publish::pinterest_list_pins},
     // Google Business Profile §9 (v4 localPosts, below the overridden base that replaces ".../v4").
-    {"google_business", verb::post, "/accounts/{account}/locations/{location}/localPosts", PublishKind::create, publish::kBusinessManageScopes, publish::google_create_local_post},
+    {"google_business", verb::post, "/accounts/{account}/locations/{location}/localPosts", PublishKind::create, publish::kBusinessManageScopes, nullptr, publish::google_create_local_post},
     {"google_business", verb::get, "/accounts/{account}/locations/{location}/localPosts", PublishKind::lookup, publish::kBusinessManageScopes, publish::google_local_posts},
 };
 
@@ -111,6 +125,14 @@ std::span<const PublishRoute> publish_routes() { return kRoutes; }
 boost::asio::awaitable<http::Response> run_publish(
     PublishCall& pc, PublishKind kind, const std::function<http::Response(const InjectedPublishError&)>& inject,
     const std::function<http::Response(PublishCall&)>& handle) {
+  const std::function<boost::asio::awaitable<http::Response>(PublishCall&)> awaiting =
+      [&handle](PublishCall& p) -> boost::asio::awaitable<http::Response> { co_return handle(p); };
+  co_return co_await run_publish(pc, kind, inject, awaiting);
+}
+
+boost::asio::awaitable<http::Response> run_publish(
+    PublishCall& pc, PublishKind kind, const std::function<http::Response(const InjectedPublishError&)>& inject,
+    const std::function<boost::asio::awaitable<http::Response>(PublishCall&)>& handle) {
   count_publish(pc.sim, pc.platform);
   const PublishFaults faults = pc.sim.state.publish_faults(pc.platform);
   co_await pause(std::chrono::milliseconds(faults.delay_ms));
@@ -129,7 +151,7 @@ boost::asio::awaitable<http::Response> run_publish(
       co_return res;
     }
   }
-  http::Response res = handle(pc);
+  http::Response res = co_await handle(pc);
   if (pc.created) {
     const int delay = pc.sim.state.with([&](SimState::Data& d) {
       auto& f = d.publish_faults[std::string(pc.platform)];
@@ -148,17 +170,20 @@ PlatformHandler publish_handler(const PublishRoute& route) {
     PublishCall pc{call.sim, call.req, call.platform.id, &call};
     pc.query = Params::of(call.req.target);
     auto inject = [&call](const InjectedPublishError& e) { return injected_publish_error(call, e); };
-    auto handle = [&route, &call](PublishCall& p) -> http::Response {
+    // Built as a std::function first: GCC 12 rejects some lambdas written inside a co_await.
+    const std::function<boost::asio::awaitable<http::Response>(PublishCall&)> handle =
+        [&route, &call](PublishCall& p) -> boost::asio::awaitable<http::Response> {
       auto token = live_bearer(call, presented_token(call, p.query));
       if (!token)
-        return api_error(call, ApiProblem::unauthorized, "The access token is invalid, expired or revoked.");
+        co_return api_error(call, ApiProblem::unauthorized, "The access token is invalid, expired or revoked.");
       if (auto missing = missing_scope(*token->grant, route.scopes); !missing.empty())
-        return api_error(call, ApiProblem::insufficient_scope,
-                         "The access token lacks the scope " + std::string(missing) + ".");
+        co_return api_error(call, ApiProblem::insufficient_scope,
+                            "The access token lacks the scope " + std::string(missing) + ".");
       p.token = std::move(*token);
       p.actor = p.user().id;
       p.actor_name = p.user().username;
-      return route.build(p);
+      if (route.build_async) co_return co_await route.build_async(p);
+      co_return route.build(p);
     };
     co_return co_await run_publish(pc, route.kind, inject, handle);
   };

@@ -60,6 +60,8 @@ struct PublishCall {
 };
 
 using PublishBuilder = http::Response (*)(PublishCall&);
+// A builder that awaits (it downloads the media the call names: media_fetch.hpp).
+using AsyncPublishBuilder = boost::asio::awaitable<http::Response> (*)(PublishCall&);
 
 struct PublishRoute {
   std::string_view platform;
@@ -70,6 +72,7 @@ struct PublishRoute {
   // '|'-separated alternatives. Empty: none.
   std::string_view scopes;
   PublishBuilder build;
+  AsyncPublishBuilder build_async = nullptr;  // used instead of `build` when set (`build` is then nullptr)
 };
 
 std::span<const PublishRoute> publish_routes();
@@ -82,6 +85,10 @@ PlatformHandler publish_handler(const PublishRoute& route);
 boost::asio::awaitable<http::Response> run_publish(PublishCall& pc, PublishKind kind,
                                                    const std::function<http::Response(const InjectedPublishError&)>& inject,
                                                    const std::function<http::Response(PublishCall&)>& handle);
+// The same with a handler that awaits.
+boost::asio::awaitable<http::Response> run_publish(
+    PublishCall& pc, PublishKind kind, const std::function<http::Response(const InjectedPublishError&)>& inject,
+    const std::function<boost::asio::awaitable<http::Response>(PublishCall&)>& handle);
 
 // GET /_sim/posts[?platform=P]: [{"platform","id","author","text","parent_id","root_id","created_at","extra"}]
 boost::json::array posts_json(Sim& sim, std::optional<std::string_view> platform);

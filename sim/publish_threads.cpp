@@ -12,6 +12,7 @@
 #include "publish/text_length.hpp"
 #include "sim/api_support.hpp"
 #include "sim/field_selection.hpp"
+#include "sim/graph_publish_support.hpp"
 #include "sim/publish_builders.hpp"
 
 namespace postfuze::sim::publish {
@@ -22,6 +23,9 @@ namespace json = boost::json;
 using http::bhttp::status;
 
 constexpr std::size_t kMaxText = 500;  // characters (platforms.md §11)
+// Graph's media error codes, as Instagram's (publish_instagram.cpp).
+constexpr int kCodeMediaDownload = 9004, kSubcodeMediaFetch = 2207052;
+constexpr int kCodeNotReady = 9007, kSubcodeNotReady = 2207027, kSubcodeProcessingFailed = 2207032;
 constexpr std::string_view kReplyControls[] = {"everyone", "accounts_you_follow", "mentioned_only",
                                                "parent_post_author_only", "followers_only"};
 
@@ -56,20 +60,18 @@ bool own_user(PublishCall& pc) {
   return user == "me" || user == pc.actor;
 }
 
-// Graph timestamps: "2026-06-09T10:00:00+0000".
-std::string graph_time(core::TimePoint t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+0000", &tm);
-  return buf;
+// TEXT_POST, IMAGE or VIDEO, from the container it was published from.
+std::string media_type_of(const SimPost& p) {
+  const auto* f = p.extra.if_contains("fields");
+  const auto* t = f != nullptr && f->is_object() ? f->get_object().if_contains("media_type") : nullptr;
+  if (t == nullptr || !t->is_string() || t->get_string() == "TEXT") return "TEXT_POST";
+  return std::string(t->get_string());
 }
 
 json::object media_node(PublishCall& pc, const SimPost& p) {
   json::object node{{"id", p.id},
                     {"media_product_type", "THREADS"},
-                    {"media_type", "TEXT_POST"},
+                    {"media_type", media_type_of(p)},
                     {"text", p.text},
                     {"timestamp", graph_time(p.created)},
                     {"permalink", p.extra.at("permalink")},
@@ -163,22 +165,36 @@ http::Response listing(PublishCall& pc, bool replies) {
 
 }  // namespace
 
-http::Response threads_create_container(PublishCall& pc) {
-  if (!own_user(pc)) return missing_object(pc, pc.req.param("user"));
+boost::asio::awaitable<http::Response> threads_create_container(PublishCall& pc) {
+  if (!own_user(pc)) co_return missing_object(pc, pc.req.param("user"));
   const Params in = parameters(pc);
   const auto media_type = in.get("media_type");
-  if (!media_type) return graph_error(pc, 100, 0, "(#100) The parameter media_type is required.");
-  if (*media_type != "TEXT")
-    return graph_error(pc, 100, 0, "(#100) Only media_type=TEXT is simulated; got " + std::string(*media_type));
+  if (!media_type) co_return graph_error(pc, 100, 0, "(#100) The parameter media_type is required.");
+  const std::string type(*media_type);
+  if (type != "TEXT" && type != "IMAGE" && type != "VIDEO")
+    co_return graph_error(pc, 100, 0, "(#100) Only media_type TEXT, IMAGE and VIDEO are simulated; got " + type);
   const std::string text(in.get("text").value_or(""));
-  if (text.empty()) return graph_error(pc, 100, 0, "(#100) The parameter text is required for TEXT posts.");
+  if (text.empty() && type == "TEXT")
+    co_return graph_error(pc, 100, 0, "(#100) The parameter text is required for TEXT posts.");
   if (postfuze::publish::text_length(text, providers::TextUnit::code_points) > kMaxText)
-    return graph_error(pc, 100, 2207003, "The post text is too long: at most 500 characters.");
-  json::object fields{{"media_type", "TEXT"}, {"text", text}};
+    co_return graph_error(pc, 100, 2207003, "The post text is too long: at most 500 characters.");
+  json::object fields{{"media_type", type}, {"text", text}};
+  if (type != "TEXT") {
+    // Threads downloads the file while the container is made; a URL it cannot fetch is refused.
+    const char* key = type == "IMAGE" ? "image_url" : "video_url";
+    const std::string url(in.get(key).value_or(""));
+    if (url.empty()) co_return graph_error(pc, 100, 0, "(#100) The parameter " + std::string(key) + " is required.");
+    const FetchedMedia got = co_await fetch_media(url, type == "IMAGE" ? MediaExpect::image : MediaExpect::video);
+    if (!got.fetched)
+      co_return graph_error(pc, kCodeMediaDownload, kSubcodeMediaFetch,
+                            "Media download has failed. The media URI doesn't meet our requirements: " + got.problem);
+    fields[key] = url;
+    attach_media(fields, {got});
+  }
   if (auto control = in.get("reply_control")) {
     bool known = false;
     for (auto k : kReplyControls) known = known || k == *control;
-    if (!known) return graph_error(pc, 100, 0, "(#100) Param reply_control is not a valid value");
+    if (!known) co_return graph_error(pc, 100, 0, "(#100) Param reply_control is not a valid value");
     fields["reply_control"] = *control;
   }
   for (const char* name : {"link_attachment", "topic_tag"})
@@ -186,15 +202,15 @@ http::Response threads_create_container(PublishCall& pc) {
   if (auto reply_to = in.get("reply_to_id")) {
     // Replying is reply management: POST calls need threads_manage_replies.
     if (!has_scope(*pc.token->grant, "threads_manage_replies"))
-      return graph_error(pc, 10, 0, "(#10) Application does not have permission for this action", 403);
-    if (!pc.find_post(*reply_to)) return missing_object(pc, *reply_to);
+      co_return graph_error(pc, 10, 0, "(#10) Application does not have permission for this action", 403);
+    if (!pc.find_post(*reply_to)) co_return missing_object(pc, *reply_to);
     fields["reply_to_id"] = *reply_to;
   }
   const std::string id = std::to_string(17'900'000'000'000'000ull + pc.next_id());
   pc.sim.state.with([&](SimState::Data& d) {
     d.containers[id] = SimContainer{std::string(pc.platform), pc.actor, fields, {}, pc.now()};
   });
-  return ok_json(json::object{{"id", id}});
+  co_return ok_json(json::object{{"id", id}});
 }
 
 http::Response threads_publish(PublishCall& pc) {
@@ -216,6 +232,11 @@ http::Response threads_publish(PublishCall& pc) {
     return graph_error(pc, 24, 4279009, "The requested resource does not exist: creation_id " + std::string(*creation_id));
   if (state == State::published)
     return graph_error(pc, 100, 0, "(#100) This media container has already been published.");
+  const std::string status = container_status(pc, *creation_id, false).value_or("ERROR");
+  if (status == "IN_PROGRESS")
+    return graph_error(pc, kCodeNotReady, kSubcodeNotReady, "The media is not ready for publishing, please wait for a moment");
+  if (status == "ERROR")
+    return graph_error(pc, kCodeNotReady, kSubcodeProcessingFailed, "The media could not be processed.");
 
   const std::string id = std::to_string(18'000'000'000'000'000ull + pc.next_id());
   const std::string shortcode = crypto::base64url_encode(id).substr(0, 11);
@@ -231,6 +252,7 @@ http::Response threads_publish(PublishCall& pc) {
                    .parent_id = parent,
                    .root_id = root,
                    .extra = {{"container_id", *creation_id},
+                             {"media", container_media(container.fields)},
                              {"fields", container.fields},
                              {"shortcode", shortcode},
                              {"username", pc.actor_name},
@@ -251,8 +273,11 @@ http::Response threads_media(PublishCall& pc) {
       return it->second;
     });
     if (!container) return missing_object(pc, id);
-    // A text container is ready at once; after publishing it reports PUBLISHED.
-    node = {{"id", id}, {"status", container->published_id.empty() ? "FINISHED" : "PUBLISHED"}, {"error_message", nullptr}};
+    // A text or image container is ready at once, a video after a few polls; ERROR when its file is unreadable.
+    const std::string status = container_status(pc, id, true).value_or("ERROR");
+    node = {{"id", id},
+            {"status", status},
+            {"error_message", status == "ERROR" ? json::value("FAILED_PROCESSING_VIDEO") : json::value(nullptr)}};
   }
   json::object out;
   if (auto error = select(pc, node, out)) return std::move(*error);
