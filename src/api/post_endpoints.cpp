@@ -12,6 +12,7 @@
 #include "core/json_values.hpp"
 #include "core/time_format.hpp"
 #include "http/json_body.hpp"
+#include "media/media_store.hpp"
 #include "publish/post_builder.hpp"
 #include "publish/post_json.hpp"
 #include "publish/post_store.hpp"
@@ -86,6 +87,52 @@ boost::asio::awaitable<core::Result<std::vector<accounts::SocialAccount>>> targe
   co_return out;
 }
 
+// The containers' media (contract §19): each id must be one of the org's
+// assets that is ready or still processing; its stored facts (kind, verified
+// type, size) are filled in for preflight. Unknown, deleted or failed assets
+// and ones whose upload is not confirmed are one 422 naming each.
+boost::asio::awaitable<core::Status> attach_media(Call& call, std::vector<publish::ContainerInput>& containers) {
+  std::vector<core::FieldError> errors;
+  auto s = co_await with_store(call.ctx, [&](store::Connection& c) -> core::Status {
+    for (std::size_t i = 0; i < containers.size(); ++i)
+      for (std::size_t j = 0; j < containers[i].media.size(); ++j) {
+        auto& input = containers[i].media[j];
+        const std::string field = "containers." + std::to_string(i) + ".media." + std::to_string(j);
+        std::optional<media::Media> m;
+        if (core::is_uuid(input.id)) {
+          auto r = media::find_media(c, call.org(), input.id);
+          if (!r) return std::move(r).error();
+          m = std::move(*r);
+        }
+        if (!m) {
+          errors.push_back({field, "No media with this id.", "not_found"});
+        } else if (m->status == media::kFailed) {
+          errors.push_back({field, "The media failed processing; upload it again.", "media_failed"});
+        } else if (!media::attachable(*m)) {
+          errors.push_back({field, "The media's upload is not confirmed yet (status " + m->status +
+                                       "); call POST /media/{id}/confirm first.",
+                            "media_not_ready"});
+        } else {
+          input.kind = m->kind;
+          input.content_type = m->content_type;
+          input.size = m->size;
+        }
+      }
+    return core::Ok{};
+  });
+  if (!s) co_return std::move(s).error();
+  if (!errors.empty()) co_return core::Error::validation(std::move(errors));
+  co_return core::Ok{};
+}
+
+std::vector<std::string> media_ids(const Post& post) {
+  std::vector<std::string> ids;
+  for (const auto& c : post.containers)
+    for (const auto& m : c.media)
+      if (std::find(ids.begin(), ids.end(), m.id) == ids.end()) ids.push_back(m.id);
+  return ids;
+}
+
 boost::asio::awaitable<core::Result<std::optional<Post>>> replay(Call& call, const std::string& key) {
   std::optional<Post> found;
   auto s = co_await with_store(call.ctx, [&](store::Connection& c) -> core::Status {
@@ -116,9 +163,13 @@ Awaitable create_post(Call& call) {
     co_return core::Error{core::ErrorCode::test_mode_restricted, "Test keys may only create drafts (is_draft: true).", {}, {}};
   auto accounts = co_await target_accounts(call, request->account_ids);
   if (!accounts) co_return std::move(accounts).error();
+  if (auto m = co_await attach_media(call, request->containers); !m) co_return std::move(m).error();
   auto post = publish::build_post(*request, *accounts, ctx.connect->catalog, call.org(), *key, now, ctx.random);
   if (!post) co_return std::move(post).error();
-  auto s = co_await in_transaction(ctx, [&](store::Connection& c) { return publish::insert_post(c, *post); });
+  auto s = co_await in_transaction(ctx, [&](store::Connection& c) -> core::Status {
+    if (auto i = publish::insert_post(c, *post); !i) return i;
+    return media::link_post_media(c, call.org(), post->id, media_ids(*post));
+  });
   if (!s) {
     // Two first requests with one key: the loser answers the winner's post.
     if (s.error().code == core::ErrorCode::conflict && *key) {
@@ -240,6 +291,7 @@ Awaitable update_post(Call& call) {
     co_return core::Error{core::ErrorCode::test_mode_restricted, "Test keys may only keep posts as drafts.", {}, {}};
   auto accounts = co_await target_accounts(call, request->account_ids);
   if (!accounts) co_return std::move(accounts).error();
+  if (auto m = co_await attach_media(call, request->containers); !m) co_return std::move(m).error();
   auto next = publish::build_post(*request, *accounts, ctx.connect->catalog, call.org(), current->idempotency_key,
                                   now, ctx.random);
   if (!next) co_return std::move(next).error();
@@ -248,8 +300,10 @@ Awaitable update_post(Call& call) {
   next->updated_at = now;
   next->version = current->version + 1;
   for (auto& t : next->targets) t.post_id = current->id;
-  auto s = co_await in_transaction(
-      ctx, [&](store::Connection& c) { return publish::replace_unpublished(c, *next, current->version, now); });
+  auto s = co_await in_transaction(ctx, [&](store::Connection& c) -> core::Status {
+    if (auto r = publish::replace_unpublished(c, *next, current->version, now); !r) return r;
+    return media::link_post_media(c, call.org(), next->id, media_ids(*next));
+  });
   if (!s) co_return std::move(s).error();
   if (next->status == publish::kQueued) ctx.wake_publisher();
   co_return post_response(status::ok, *next);

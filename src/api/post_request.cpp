@@ -86,10 +86,6 @@ core::Result<publish::PostRequest> parse_post_request(const json::object& body, 
       }
     }
   }
-  for (std::size_t i = 0; i < r.containers.size(); ++i)
-    if (!r.containers[i].media.empty())
-      // Media belongs to the media issue: until uploads exist no id can be found.
-      reader.fail("containers." + std::to_string(i) + ".media.0", "No media with this id.", "not_found");
 
   r.is_draft = reader.boolean("is_draft").value_or(false);
   r.scheduled_at = reader.timestamp("scheduled_at");

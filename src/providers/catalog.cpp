@@ -436,13 +436,54 @@ int concurrency(const ObjectReader& r, std::string_view key) {
   return static_cast<int>(v.get_int64());
 }
 
+constexpr std::array<std::string_view, 5> kMediaKinds = {"image", "gif", "video", "audio", "document"};
+
+int small_count(const ObjectReader& r, std::string_view key) {
+  const json::value& v = r.required(key);
+  if (!v.is_int64() || v.get_int64() < 0 || v.get_int64() > 100) fail(r.at(key), "must be an integer from 0 to 100");
+  return static_cast<int>(v.get_int64());
+}
+
+MediaRules read_media(const ObjectReader& parent) {
+  const ObjectReader r(parent.required("media"), parent.at("media"));
+  r.only({"kinds", "max_items", "extra_items", "mix_kinds", "max_videos", "replies"});
+  MediaRules m;
+  const json::value& kinds = r.required("kinds");
+  if (!kinds.is_array()) fail(r.at("kinds"), "must be an array");
+  for (std::size_t i = 0; i < kinds.get_array().size(); ++i) {
+    const ObjectReader k(kinds.get_array()[i], r.at("kinds") + "." + std::to_string(i));
+    k.only({"kind", "types", "max_bytes"});
+    MediaKindRule rule;
+    rule.kind = k.nonempty_string("kind");
+    if (std::find(kMediaKinds.begin(), kMediaKinds.end(), rule.kind) == kMediaKinds.end())
+      fail(k.at("kind"), "must be one of image, gif, video, audio, document");
+    if (m.find(rule.kind)) fail(k.at("kind"), "is listed twice");
+    rule.types = read_names(k, "types");
+    const json::value& max = k.required("max_bytes");
+    if (!max.is_int64() || max.get_int64() < 1) fail(k.at("max_bytes"), "must be a positive integer");
+    rule.max_bytes = max.get_int64();
+    m.kinds.push_back(std::move(rule));
+  }
+  m.max_items = small_count(r, "max_items");
+  const std::string extra = r.nonempty_string("extra_items");
+  if (extra != "reject" && extra != "ignore") fail(r.at("extra_items"), "must be \"reject\" or \"ignore\"");
+  m.ignore_extra_items = extra == "ignore";
+  m.mix_kinds = r.boolean("mix_kinds");
+  m.max_videos = small_count(r, "max_videos");
+  m.replies = r.boolean("replies");
+  if (m.kinds.empty() != (m.max_items == 0)) fail(r.at("max_items"), "must be 0 exactly when no kind is listed");
+  return m;
+}
+
 PublishSpec read_publish(const ObjectReader& parent) {
   const ObjectReader r(parent.required("publish"), parent.at("publish"));
-  r.only({"supported", "media_required", "limits", "replies", "per_account_concurrency", "per_app_concurrency",
-          "config"});
+  r.only({"supported", "media_required", "media", "limits", "replies", "per_account_concurrency",
+          "per_app_concurrency", "config"});
   PublishSpec p;
   p.supported = r.boolean("supported");
   p.media_required = r.boolean("media_required");
+  p.media = read_media(r);
+  if (p.media_required && p.media.kinds.empty()) fail(r.at("media_required"), "needs media kinds");
   p.replies = parse_enum(r, "replies", kReplyModes);
   p.per_account_concurrency = concurrency(r, "per_account_concurrency");
   p.per_app_concurrency = concurrency(r, "per_app_concurrency");

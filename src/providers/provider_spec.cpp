@@ -124,4 +124,10 @@ std::string ProviderSpec::api_url(std::string_view path_or_url) const {
   return std::string(path_or_url);
 }
 
+const MediaKindRule* MediaRules::find(std::string_view kind) const {
+  for (const auto& k : kinds)
+    if (k.kind == kind) return &k;
+  return nullptr;
+}
+
 }  // namespace postfuze::providers

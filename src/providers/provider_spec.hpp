@@ -214,9 +214,29 @@ struct ConfigSchema {
   const ConfigField* find_path(std::string_view path) const;
 };
 
+// What media a platform takes (contract §25), checked by preflight against
+// the stored asset's facts. A kind not listed is refused; `types` empty
+// means any type of that kind the server accepts.
+struct MediaKindRule {
+  std::string kind;  // image, gif, video, audio, document
+  std::vector<std::string> types;
+  std::int64_t max_bytes = 0;
+};
+
+struct MediaRules {
+  std::vector<MediaKindRule> kinds;  // empty: no media at all
+  int max_items = 0;                 // per container
+  bool ignore_extra_items = false;   // "first used" platforms: extras are dropped, not refused
+  bool mix_kinds = false;            // videos and images in one container
+  int max_videos = 1;                // per container
+  bool replies = false;              // containers 1+ may carry media
+  const MediaKindRule* find(std::string_view kind) const;
+};
+
 struct PublishSpec {
   bool supported = false;         // publishing is implemented for the platform
   bool media_required = false;    // the main container needs at least one media item
+  MediaRules media;
   std::vector<TextLimit> limits;  // checked on every container
   ReplyMode replies = ReplyMode::ignored;
   // Concurrent creates this process runs at once, per connected account and

@@ -67,6 +67,59 @@ class Checker {
     errors.push_back(core::FieldError{std::move(field), std::move(message), std::string(code), account_.id, spec_.platform});
   }
 
+  // Media rules on every published container (contract §25 per platform).
+  void check_media(std::span<const ContainerInput> containers, std::size_t published) {
+    const providers::MediaRules& rules = spec_.publish.media;
+    for (std::size_t i = 0; i < published && i < containers.size(); ++i) {
+      const auto& media = containers[i].media;
+      if (media.empty()) continue;
+      const std::string at = "containers." + std::to_string(i) + ".media";
+      if (rules.kinds.empty() || (i > 0 && !rules.replies)) {
+        add(at, i == 0 ? spec_.platform + " posts cannot carry media."
+                       : spec_.platform + " replies and comments cannot carry media; put media in the main container.",
+            kMediaNotSupported);
+        continue;
+      }
+      // "First used" platforms drop the extras: only the first is checked.
+      const std::size_t used = rules.ignore_extra_items ? std::min<std::size_t>(media.size(), rules.max_items) : media.size();
+      if (used > static_cast<std::size_t>(rules.max_items))
+        add(at, spec_.platform + " takes at most " + std::to_string(rules.max_items) + " media item" +
+                    (rules.max_items == 1 ? "" : "s") + " per post; got " + std::to_string(media.size()) + ".",
+            kTooManyMedia);
+      std::size_t videos = 0, stills = 0;
+      for (std::size_t j = 0; j < used; ++j) {
+        const MediaInput& m = media[j];
+        if (m.kind.empty()) continue;  // facts unknown: nothing to check
+        (m.kind == "video" ? videos : stills) += 1;
+        const std::string item = at + "." + std::to_string(j);
+        const providers::MediaKindRule* rule = rules.find(m.kind);
+        if (rule == nullptr) {
+          add(item, spec_.platform + " does not take " + m.kind + " media.", kMediaNotSupported);
+          continue;
+        }
+        if (!rule->types.empty() && std::find(rule->types.begin(), rule->types.end(), m.content_type) == rule->types.end())
+          add(item, spec_.platform + " does not take " + m.content_type + "; it takes " + join(rule->types) + ".",
+              kMediaTypeNotSupported);
+        if (m.size && *m.size > rule->max_bytes)
+          add(item, spec_.platform + " takes " + m.kind + " files of at most " + std::to_string(rule->max_bytes) +
+                        " bytes; this one has " + std::to_string(*m.size) + ".",
+              kMediaTooLarge);
+      }
+      if (videos > static_cast<std::size_t>(rules.max_videos))
+        add(at, spec_.platform + " takes at most " + std::to_string(rules.max_videos) + " video" +
+                    (rules.max_videos == 1 ? "" : "s") + " per post.",
+            kTooManyMedia);
+      if (videos > 0 && stills > 0 && !rules.mix_kinds)
+        add(at, spec_.platform + " cannot mix videos with images in one post.", kMediaMixNotSupported);
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
   void check_containers(std::span<const ContainerInput> containers, std::size_t published) {
     if (containers.empty()) {
       add("containers", "A post needs a main container.", kEmptyPost);
@@ -172,10 +225,7 @@ std::vector<core::FieldError> preflight(const providers::ProviderSpec& spec, con
   Checker checker(spec, account, config_slice);
   if (!spec.publish.supported) {
     checker.add("accounts." + std::to_string(account_index),
-                spec.publish.media_required
-                    ? "Publishing to " + spec.platform + " is not supported yet: every " + spec.platform +
-                          " post needs media, which this server cannot publish yet."
-                    : "Publishing to " + spec.platform + " is not supported yet.",
+                "Publishing to " + spec.platform + " is not supported yet.",
                 kPublishingNotSupported);
     return std::move(checker.errors);
   }
@@ -183,6 +233,7 @@ std::vector<core::FieldError> preflight(const providers::ProviderSpec& spec, con
   const std::size_t published =
       spec.publish.replies == providers::ReplyMode::ignored ? std::min<std::size_t>(1, containers.size()) : containers.size();
   checker.check_containers(containers, published);
+  checker.check_media(containers, published);
   checker.check_limits(containers, published);
   checker.check_fields(spec.publish.config.fields, &config_slice, checker.config_path());
   return std::move(checker.errors);

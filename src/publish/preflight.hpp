@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,10 +31,20 @@ inline constexpr std::string_view kMediaRequired = "media_required";
 inline constexpr std::string_view kTextTooLong = "text_too_long";
 inline constexpr std::string_view kMissingField = "missing_field";
 inline constexpr std::string_view kInvalidValue = "invalid_value";
+inline constexpr std::string_view kMediaNotSupported = "media_not_supported";
+inline constexpr std::string_view kMediaTypeNotSupported = "media_type_not_supported";
+inline constexpr std::string_view kMediaTooLarge = "media_too_large";
+inline constexpr std::string_view kTooManyMedia = "too_many_media";
+inline constexpr std::string_view kMediaMixNotSupported = "media_mix_not_supported";
 
 struct MediaInput {
   std::string id;
   std::optional<std::string> alt_text;
+  // The stored asset's facts, filled in before preflight (never stored with
+  // the post): kind and verified content type, size in bytes when known.
+  std::string kind;
+  std::string content_type;
+  std::optional<std::int64_t> size;
 };
 
 // One container as posted: position 0 is the main post (contract §15.1).
@@ -59,7 +70,12 @@ struct ContainerInput {
 //   conditionally required one whose condition holds (the condition field
 //   read with its catalogue default when absent);
 // - invalid_value: an account-reference field (LinkedIn organizationId /
-//   organizationUrn) names something the account may not act as.
+//   organizationUrn) names something the account may not act as;
+// - media rules (catalogue publish.media), per published container:
+//   media_not_supported (media on a reply where the platform takes none, or
+//   a kind it does not take), media_type_not_supported, media_too_large,
+//   too_many_media (over max_items where extras are refused, or over
+//   max_videos), media_mix_not_supported (videos with images).
 std::vector<core::FieldError> preflight(const providers::ProviderSpec& spec, const accounts::SocialAccount& account,
                                         std::size_t account_index, const boost::json::object& config_slice,
                                         std::span<const ContainerInput> containers);

@@ -22,7 +22,8 @@ PublishWorker::PublishWorker(asio::io_context& io, connect::ConnectDeps deps, Pu
     : io_(io),
       deps_(std::move(deps)),
       options_(options),
-      settings_{"publish-" + core::new_uuid(deps_.random), options.lease, options.retry},
+      settings_{"publish-" + core::new_uuid(deps_.random), options.lease, options.retry, options.objects,
+                options.media_url_ttl, options.media_wait},
       strand_(asio::make_strand(io)),
       timer_(strand_),
       limiter_(io.get_executor()) {}

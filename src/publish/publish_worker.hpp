@@ -29,6 +29,9 @@ struct PublishWorkerOptions {
   std::chrono::milliseconds lease{60'000};
   int max_in_flight = 512;
   RetryPolicy retry;
+  media::ObjectStore* objects = nullptr;  // where media bytes live; null: posts with media fail media_unavailable
+  std::chrono::seconds media_url_ttl{6 * 3600};
+  std::chrono::milliseconds media_wait{5'000};
 };
 
 class PublishWorker {

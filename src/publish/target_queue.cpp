@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "media/media_store.hpp"
 #include "publish/post_store.hpp"
 
 namespace postfuze::publish {
@@ -40,7 +41,15 @@ core::Result<std::optional<Work>> load_work(store::Connection& c, std::string_vi
   if (!rows) return std::move(rows).error();
   if (rows->empty()) return std::optional<Work>();
   const auto& r = rows->front();
-  Work w{target_from_row(r), containers_from_text(r.text(21)), r.optional_text(22)};
+  Work w{target_from_row(r), containers_from_text(r.text(21)), r.optional_text(22), {}};
+  for (const auto& container : w.containers)
+    for (const auto& input : container.media) {
+      if (std::any_of(w.media.begin(), w.media.end(), [&](const media::Media& m) { return m.id == input.id; }))
+        continue;
+      auto m = media::load_media(c, input.id);
+      if (!m) return std::move(m).error();
+      if (*m && (*m)->org == w.target.org) w.media.push_back(std::move(**m));
+    }
   return std::optional<Work>(std::move(w));
 }
 

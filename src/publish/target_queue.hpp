@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "media/media.hpp"
 #include "publish/post.hpp"
 #include "store/database.hpp"
 
@@ -32,6 +33,7 @@ struct Work {
   PostTarget target;
   std::vector<Container> containers;
   std::optional<std::string> tenant_id;
+  std::vector<media::Media> media;  // the assets the containers use, deleted ones included
 };
 core::Result<std::optional<Work>> load_work(store::Connection& c, std::string_view target_id);
 

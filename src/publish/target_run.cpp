@@ -1,5 +1,7 @@
 #include "publish/target_run.hpp"
 
+#include <algorithm>
+
 #include "core/blocking.hpp"
 #include "core/ids.hpp"
 #include "publish/preflight.hpp"
@@ -85,7 +87,57 @@ TargetRun::TargetRun(const connect::ConnectDeps& deps, const RunSettings& settin
       t_(work_.target),
       account_(std::move(account)),
       spec_(spec),
-      publisher_(publisher) {}
+      publisher_(publisher) {
+  if (settings_.objects) media_bytes_.emplace(*settings_.objects);
+}
+
+TargetRun::PreparedMedia TargetRun::prepare_media(const Container& container) const {
+  PreparedMedia out;
+  const auto gone = [&](std::string message) {
+    out.state = PreparedMedia::State::gone;
+    out.items.clear();
+    out.message = std::move(message);
+    return out;
+  };
+  const auto expires = deps_.clock.now() + settings_.media_url_ttl;
+  for (const auto& input : container.media) {
+    const auto it = std::find_if(work_.media.begin(), work_.media.end(),
+                                 [&](const media::Media& m) { return m.id == input.id; });
+    if (it == work_.media.end() || it->status == media::kDeleted)
+      return gone("Media " + input.id + " was deleted before the post went out.");
+    if (it->status == media::kFailed)
+      return gone("Media " + input.id + " failed processing" + (it->failure ? ": " + it->failure->message : "."));
+    if (it->status != media::kReady) {
+      out.state = PreparedMedia::State::wait;
+      continue;
+    }
+    if (!settings_.objects) return gone("This server has no media store to read media " + input.id + " from.");
+    auto url = settings_.objects->presign_get(it->object_key, expires);
+    if (!url) return gone("Media " + input.id + " cannot be read from the media store.");
+    publishers::MediaItem item;
+    item.id = it->id;
+    item.kind = it->kind;
+    item.content_type = it->content_type;
+    item.size = it->size.value_or(0);
+    item.width = it->width;
+    item.height = it->height;
+    item.duration_ms = it->duration_ms;
+    item.alt_text = fit_text(spec_, "media.alt_text", input.alt_text.value_or(""), t_.config);
+    item.url = url->url;
+    item.object_key = it->object_key;
+    if (it->thumbnail)
+      if (auto thumb = settings_.objects->presign_get(it->thumbnail->object_key, expires)) item.thumbnail_url = thumb->url;
+    out.items.push_back(std::move(item));
+  }
+  if (out.state == PreparedMedia::State::wait) out.items.clear();
+  return out;
+}
+
+asio::awaitable<void> TargetRun::wait_for_media(int position) {
+  if (position == 0) t_.status = std::string(target::kQueued);
+  t_.due_at = deps_.clock.now() + settings_.media_wait;
+  (void)co_await save(std::nullopt, {}, std::nullopt);
+}
 
 asio::awaitable<bool> TargetRun::save(std::optional<core::TimePoint> keep_until, std::vector<TargetEvent> events,
                                       std::optional<AttemptRecord> attempt) {
@@ -270,8 +322,19 @@ asio::awaitable<void> TargetRun::run(const std::atomic<bool>& stopping) {
         co_return;
       continue;
     }
-    publishers::PublishItem item{position, fit_text(spec_, "content", container->content, t_.config), std::nullopt,
-                                 std::nullopt};
+    auto prepared = prepare_media(*container);
+    if (prepared.state == PreparedMedia::State::wait) {
+      co_await wait_for_media(position);
+      co_return;
+    }
+    if (prepared.state == PreparedMedia::State::gone) {
+      if (!co_await failed_for_good(position, error_of("media_unavailable", std::move(prepared.message)),
+                                    attempt_row(position, "permanent", nullptr, std::nullopt, Ms{0})))
+        co_return;
+      continue;
+    }
+    publishers::PublishItem item{position, fit_text(spec_, "content", container->content, t_.config),
+                                 std::nullopt, std::nullopt, std::move(prepared.items)};
     if (position > 0) {
       item.root = root_ref(t_);
       item.parent = parent_ref(t_, position, spec_.publish.replies);
@@ -281,7 +344,8 @@ asio::awaitable<void> TargetRun::run(const std::atomic<bool>& stopping) {
       if (!token) co_return;
     }
     publishers::PublishContext ctx{spec_, deps_.config.http, deps_.config.platform_timeout, deps_.clock,
-                                   publish_account(account_), token->token, t_.config};
+                                   publish_account(account_), token->token, t_.config,
+                                   media_bytes_ ? &*media_bytes_ : nullptr};
 
     // A create whose answer was lost: find it at the platform before trying again.
     if (t_.intent_position == position && t_.intent_at) {

@@ -22,6 +22,8 @@
 #include "accounts/social_account.hpp"
 #include "connect/connect_services.hpp"
 #include "connect/token_service.hpp"
+#include "media/object_store.hpp"
+#include "publish/object_media_bytes.hpp"
 #include "publish/post_store.hpp"
 #include "publish/retry_policy.hpp"
 #include "publish/rollup.hpp"
@@ -34,6 +36,12 @@ struct RunSettings {
   std::string owner;  // the worker's lease owner id
   std::chrono::milliseconds lease;
   RetryPolicy retry;
+  // Media: where the bytes are, how long the public URLs handed to
+  // platforms stay valid, and how soon a target whose video is still
+  // processing is looked at again.
+  media::ObjectStore* objects = nullptr;
+  std::chrono::seconds media_url_ttl{6 * 3600};
+  std::chrono::milliseconds media_wait{5'000};
 };
 
 class TargetRun {
@@ -66,6 +74,19 @@ class TargetRun {
                             std::optional<core::TimePoint> retry_at, Ms latency) const;
   boost::asio::awaitable<std::optional<connect::AccessToken>> token_or_wait(int position);
 
+  // The container's media as publishers get it: every item ready (public
+  // URLs signed now), or wait (a video still processing), or gone (failed,
+  // deleted, or no store to read it from).
+  struct PreparedMedia {
+    enum class State { ready, wait, gone } state = State::ready;
+    std::vector<publishers::MediaItem> items;
+    std::string message;
+  };
+  PreparedMedia prepare_media(const Container& container) const;
+  // Puts the target back in the queue until settings_.media_wait from now,
+  // without counting an attempt.
+  boost::asio::awaitable<void> wait_for_media(int position);
+
   const connect::ConnectDeps& deps_;
   const RunSettings& settings_;
   Work work_;
@@ -73,6 +94,7 @@ class TargetRun {
   accounts::SocialAccount account_;
   const providers::ProviderSpec& spec_;
   const publishers::Publisher* publisher_;  // null only for fail_target()
+  std::optional<ObjectMediaBytes> media_bytes_;  // set when settings_.objects is
 };
 
 }  // namespace postfuze::publish
