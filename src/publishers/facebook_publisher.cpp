@@ -7,7 +7,9 @@
 #include <boost/url/url.hpp>
 
 #include "core/time_format.hpp"
+#include "publishers/graph_error.hpp"
 #include "publishers/http_outcome.hpp"
+#include "publishers/media_by_url.hpp"
 #include "publishers/publish_steps.hpp"
 
 namespace postfuze::publishers {
@@ -41,34 +43,8 @@ std::string comment_url(std::string_view root, std::string_view comment) {
   return std::string(u.buffer());
 }
 
-// Graph's {"error":{"code","error_subcode","message","fbtrace_id"}} read into the result.
-void apply_graph_error(PublishResult& out, const net::OutboundResult& r) {
-  if (!r.response) return;
-  boost::system::error_code ec;
-  const json::value v = json::parse(r.response->body, ec);
-  if (ec || !v.is_object()) return;
-  const auto* e = v.get_object().if_contains("error");
-  if (e == nullptr || !e->is_object()) return;
-  const auto& err = e->get_object();
-  auto number = [&](std::string_view key) -> int {
-    const auto* n = err.if_contains(key);
-    return n != nullptr && n->is_int64() ? static_cast<int>(n->get_int64()) : 0;
-  };
-  if (const auto* m = err.if_contains("message"); m != nullptr && m->is_string())
-    out.message = safe_message(m->get_string());
-  if (const auto* t = err.if_contains("fbtrace_id"); t != nullptr && t->is_string())
-    out.platform_request_id = safe_message(t->get_string());
-  if (auto verdict = graph_outcome(number("code"), number("error_subcode"))) {
-    out.outcome = verdict->outcome;
-    out.error_code = verdict->error_code;
-    // A Graph throttle may come without Retry-After: the engine picks the pause.
-  }
-}
-
-PublishResult refused(const PublishContext& ctx, const net::OutboundResult& r) {
-  PublishResult out = refusal(r, ctx.clock, {});
-  apply_graph_error(out, r);
-  return out;
+PublishResult refused(const PublishContext& ctx, const net::OutboundResult& r, bool media = false) {
+  return graph_refusal(ctx, r, media);
 }
 
 // A 2xx answer's JSON object; nullopt when the body is not one.
@@ -91,9 +67,97 @@ std::optional<core::TimePoint> graph_time(std::string s) {
   return core::parse_timestamp(s);
 }
 
+// POSTs `body` as JSON to `url`; the answer's "id" (and the object), or the result to return.
+struct Posted {
+  net::OutboundResult raw;
+  json::object answer;
+  std::string id;
+  std::optional<PublishResult> failed;
+};
+
+boost::asio::awaitable<Posted> post_json(const PublishContext& ctx, std::string url, const json::object& body,
+                                         bool media, std::string_view what) {
+  auto req = request(ctx, verb::post, std::move(url));
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = json::serialize(body);
+  Posted out;
+  out.raw = co_await ctx.http.send(std::move(req));
+  if (!succeeded(out.raw)) {
+    out.failed = refused(ctx, out.raw, media);
+    co_return out;
+  }
+  if (auto answer = body_object(out.raw)) out.answer = std::move(*answer);
+  out.id = string_at(out.answer, "id");
+  if (out.id.empty()) out.failed = unexpected_answer(*out.raw.response, what);
+  co_return out;
+}
+
+// An unpublished upload (a photo for attached_media): nothing is public yet, so a lost answer is a plain retry.
+void unpublished_step(Posted& p) {
+  if (p.failed && p.failed->outcome == Outcome::ambiguous) {
+    p.failed->outcome = Outcome::transient;
+    p.failed->error_code = std::string(kPlatformUnavailable);
+  }
+}
+
+// The root post with media (platforms.md §4): one video → /{page}/videos with
+// file_url; one photo → /{page}/photos with url and caption; several photos →
+// each uploaded unpublished, then one /feed post with attached_media.
+boost::asio::awaitable<PublishResult> create_with_media(const PublishContext& ctx, const PublishItem& item) {
+  std::vector<const MediaItem*> images, videos;
+  for (const auto& m : item.media) (is_video(m) ? videos : images).push_back(&m);
+  if (!videos.empty() && (videos.size() > 1 || !images.empty()))
+    co_return media_failure(kMediaNotSupported, "A Facebook Page post carries one video, or photos, not both.");
+  const std::string page = segment(ctx.account.network_unique_id);
+  if (!videos.empty()) {
+    json::object body{{"file_url", videos.front()->url}, {"description", item.text}};
+    if (auto title = config_string(ctx.config, "title"); !title.empty()) body["title"] = title;
+    Posted p = co_await post_json(ctx, ctx.spec.api_url("/" + page + "/videos"), body, true, "the video id");
+    if (p.failed) co_return *p.failed;
+    PlatformRef ref;
+    ref.id = p.id;
+    ref.url = std::string(kWebBase) + page + "/videos/" + segment(p.id);
+    co_return created(p.raw, std::move(ref));
+  }
+  if (images.size() == 1) {
+    json::object body{{"url", images.front()->url}, {"caption", item.text}};
+    if (!images.front()->alt_text.empty()) body["alt_text_custom"] = images.front()->alt_text;
+    Posted p = co_await post_json(ctx, ctx.spec.api_url("/" + page + "/photos"), body, true, "the photo id");
+    if (p.failed) co_return *p.failed;
+    PlatformRef ref;
+    ref.id = string_at(p.answer, "post_id");  // the Page post the photo made
+    if (ref.id.empty()) ref.id = p.id;
+    ref.url = web_url(ref.id);
+    ref.extra["photo_id"] = p.id;
+    co_return created(p.raw, std::move(ref));
+  }
+  json::array attached;
+  for (const MediaItem* image : images) {
+    json::object body{{"url", image->url}, {"published", false}};
+    if (!image->alt_text.empty()) body["alt_text_custom"] = image->alt_text;
+    Posted p = co_await post_json(ctx, ctx.spec.api_url("/" + page + "/photos"), body, true, "the photo id");
+    unpublished_step(p);
+    if (p.failed) co_return *p.failed;
+    attached.push_back(json::object{{"media_fbid", p.id}});
+  }
+  boost::urls::url u(ctx.spec.api_url("/" + page + "/feed"));
+  u.params().append({"fields", "id,permalink_url"});
+  json::object body{{"message", item.text}, {"attached_media", std::move(attached)}};
+  Posted p = co_await post_json(ctx, std::string(u.buffer()), body, true, "the post id");
+  if (p.failed) co_return *p.failed;
+  PlatformRef ref;
+  ref.id = p.id;
+  ref.url = string_at(p.answer, "permalink_url");
+  if (ref.url.empty()) ref.url = web_url(p.id);
+  co_return created(p.raw, std::move(ref));
+}
+
 class FacebookPublisher final : public Publisher {
  public:
   boost::asio::awaitable<PublishResult> create(const PublishContext& ctx, const PublishItem& item) const override {
+    if (item.position == 0 && !item.media.empty()) co_return co_await create_with_media(ctx, item);
+    if (item.position != 0 && !item.media.empty())
+      co_return media_failure(kMediaNotSupported, "Comments on a Facebook Page post carry text only.");
     if (item.position == 0) {
       // ?fields= asks for the permalink in the same answer (as Postiz does).
       boost::urls::url u(ctx.spec.api_url("/" + segment(ctx.account.network_unique_id) + "/feed"));

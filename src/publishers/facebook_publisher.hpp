@@ -2,7 +2,11 @@
 // post is POST /{page-id}/feed with the Page's own token (the account's access
 // token), containers 1+ are comments on it (POST /{post-id}/comments), and
 // find() reads the Page feed and the post's comments. Graph's error codes
-// decide the outcome (graph_outcome). Stateless; safe from any thread.
+// decide the outcome (graph_outcome). A root post with media: one video →
+// POST /{page-id}/videos (file_url, description); one photo → POST
+// /{page-id}/photos (url, caption); several photos → each uploaded with
+// published=false, then /feed with attached_media. Facebook downloads
+// MediaItem::url during the call. Stateless; safe from any thread.
 #pragma once
 
 #include <optional>

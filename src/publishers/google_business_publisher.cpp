@@ -8,6 +8,7 @@
 
 #include "core/time_format.hpp"
 #include "publishers/http_outcome.hpp"
+#include "publishers/media_by_url.hpp"
 #include "publishers/publish_steps.hpp"
 
 namespace postfuze::publishers {
@@ -125,11 +126,27 @@ class GoogleBusinessPublisher final : public Publisher {
     if (!location) co_return invalid_config(location.error());
     auto body = google_local_post(item.text, ctx.config);
     if (!body) co_return invalid_config(body.error());
+    // LocalPost.media: photos Google downloads from sourceUrl (videos are not offered here).
+    if (!item.media.empty()) {
+      json::array media;
+      for (const auto& m : item.media) {
+        if (!is_image(m)) co_return media_failure(kMediaNotSupported, "Google Business posts carry photos only.");
+        media.push_back(json::object{{"mediaFormat", "PHOTO"}, {"sourceUrl", m.url}});
+      }
+      (*body)["media"] = std::move(media);
+    }
     auto req = request(ctx, verb::post, ctx.spec.api_url("/" + *location + "/localPosts"));
     req.headers.emplace_back("Content-Type", "application/json");
     req.body = json::serialize(*body);
     const net::OutboundResult r = co_await ctx.http.send(std::move(req));
-    if (!succeeded(r)) co_return refused(ctx, r);
+    if (!succeeded(r)) {
+      PublishResult out = refused(ctx, r);
+      // Google names the media in its INVALID_ARGUMENT message when it cannot download or read one.
+      if (!item.media.empty() && out.outcome == Outcome::permanent && r.response && r.response->status == 400 &&
+          out.message.find("media") != std::string::npos)
+        out.error_code = std::string(kMediaFetchFailed);
+      co_return out;
+    }
     boost::system::error_code ec;
     const json::value v = json::parse(r.response->body, ec);
     if (ec || !v.is_object() || string_at(v.get_object(), "name").empty())

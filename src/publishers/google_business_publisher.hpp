@@ -2,8 +2,9 @@
 // one local post per target, POST {api}/accounts/{a}/locations/{l}/localPosts
 // with a LocalPost (summary, topicType STANDARD/EVENT/OFFER, languageCode,
 // callToAction, event, offer); containers 1+ have no surface (ReplyMode
-// ignored). find() lists the location's local posts. Stateless; safe from
-// any thread.
+// ignored). Images go in LocalPost.media as PHOTO sourceUrl (Google
+// downloads MediaItem::url; a refused download is Google's 400, permanent).
+// find() lists the location's local posts. Stateless; safe from any thread.
 #pragma once
 
 #include <string>

@@ -3,7 +3,9 @@
 #include <boost/url/url.hpp>
 
 #include "net/form_encoding.hpp"
+#include "publishers/container_poll.hpp"
 #include "publishers/http_outcome.hpp"
+#include "publishers/media_by_url.hpp"
 
 namespace postfuze::publishers {
 
@@ -34,7 +36,7 @@ net::OutboundRequest request(const PublishContext& ctx, verb method, const urls:
 }
 
 // Graph's error codes (platforms.md §4) refine the HTTP status.
-PublishResult refusal(const PublishContext& ctx, const net::OutboundResponse& res) {
+PublishResult refusal(const PublishContext& ctx, const net::OutboundResponse& res, bool media = false) {
   const auto body = json_object(res.body);
   const json::object* error = nullptr;
   if (body)
@@ -60,6 +62,13 @@ PublishResult refusal(const PublishContext& ctx, const net::OutboundResponse& re
       out.outcome = Outcome::permanent;
       out.error_code = kDuplicateContent;
     }
+    const auto* sub = error->if_contains("error_subcode");
+    if (media)
+      if (auto verdict = graph_media_outcome(static_cast<int>(code),
+                                             sub && sub->is_int64() ? static_cast<int>(sub->get_int64()) : 0)) {
+        out.outcome = verdict->outcome;
+        out.error_code = std::string(verdict->error_code);
+      }
   }
   return out;
 }
@@ -71,7 +80,7 @@ struct Step {
 };
 
 boost::asio::awaitable<Step> post_form(const PublishContext& ctx, std::string_view edge, const net::FormFields& form,
-                                       bool publishes) {
+                                       bool publishes, bool media) {
   auto req = request(ctx, verb::post, api(ctx, {ctx.account.network_unique_id, edge}));
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   req.body = net::form_urlencode(form);
@@ -85,7 +94,7 @@ boost::asio::awaitable<Step> post_form(const PublishContext& ctx, std::string_vi
     co_return Step{{}, *failure};
   }
   const auto& res = *r.response;
-  if (res.status < 200 || res.status >= 300) co_return Step{{}, refusal(ctx, res)};
+  if (res.status < 200 || res.status >= 300) co_return Step{{}, refusal(ctx, res, media)};
   const auto answer = json_object(res.body);
   const std::string id = answer ? string_in(*answer, "id") : std::string();
   if (id.empty()) {
@@ -96,12 +105,43 @@ boost::asio::awaitable<Step> post_form(const PublishContext& ctx, std::string_vi
   co_return Step{id, std::nullopt};
 }
 
+// One GET /{container}?fields=status,error_message (FINISHED, IN_PROGRESS, ERROR, EXPIRED, PUBLISHED).
+boost::asio::awaitable<ContainerCheck> check_container(const PublishContext& ctx, std::string id) {
+  urls::url u = api(ctx, {id});
+  u.params().append({"fields", "status,error_message"});
+  const net::OutboundResult r = co_await ctx.http.send(request(ctx, verb::get, u));
+  ContainerCheck out;
+  if (!r.response || r.failure || r.response->status != 200) {
+    PublishResult failed = r.response && !r.failure ? refusal(ctx, *r.response, true) : *transport_failure(r);
+    if (failed.outcome == Outcome::ambiguous) failed.outcome = Outcome::transient;  // a read
+    out.failed = std::move(failed);
+    co_return out;
+  }
+  const auto answer = json_object(r.response->body);
+  const std::string status = answer ? string_in(*answer, "status") : std::string();
+  out.detail = answer ? string_in(*answer, "error_message") : std::string();
+  if (out.detail.empty()) out.detail = status;
+  if (status == "FINISHED" || status == "PUBLISHED") out.state = ContainerState::finished;
+  else if (status == "ERROR" || status == "EXPIRED") out.state = ContainerState::failed;
+  else out.state = ContainerState::in_progress;
+  co_return out;
+}
+
 class ThreadsPublisher final : public Publisher {
  public:
   boost::asio::awaitable<PublishResult> create(const PublishContext& ctx, const PublishItem& item) const override {
     // (Built with emplace_back: GCC 12 miscompiles braced pairs of literals inside coroutines.)
+    if (item.media.size() > 1)
+      co_return media_failure(kMediaNotSupported, "A Threads post here carries at most one image or video.");
     net::FormFields container;
-    container.emplace_back("media_type", "TEXT");
+    if (item.media.empty()) {
+      container.emplace_back("media_type", "TEXT");
+    } else {
+      // platforms.md §11: IMAGE with image_url, VIDEO with video_url; Threads downloads the file.
+      const MediaItem& m = item.media.front();
+      container.emplace_back("media_type", is_video(m) ? "VIDEO" : "IMAGE");
+      container.emplace_back(is_video(m) ? "video_url" : "image_url", m.url);
+    }
     container.emplace_back("text", item.text);
     if (item.parent) container.emplace_back("reply_to_id", item.parent->id);
     // contract §25.8; reply_control applies to the root only (replies inherit the conversation's).
@@ -109,11 +149,19 @@ class ThreadsPublisher final : public Publisher {
       if (item.parent && name == "reply_control") continue;
       if (const std::string v = string_in(ctx.config, name); !v.empty()) container.emplace_back(std::string(name), v);
     }
-    Step made = co_await post_form(ctx, "threads", container, false);
+    Step made = co_await post_form(ctx, "threads", container, false, !item.media.empty());
     if (made.failed) co_return *made.failed;
+    if (!item.media.empty()) {
+      // A media container is published only once Threads has processed it.
+      const std::string id = made.id;
+      const std::function<boost::asio::awaitable<ContainerCheck>()> check = [&ctx, id] {
+        return check_container(ctx, id);
+      };
+      if (auto failed = co_await wait_for_container(check)) co_return *failed;
+    }
     net::FormFields publish;
     publish.emplace_back("creation_id", made.id);
-    Step published = co_await post_form(ctx, "threads_publish", publish, true);
+    Step published = co_await post_form(ctx, "threads_publish", publish, true, !item.media.empty());
     if (published.failed) co_return *published.failed;
 
     PublishResult out;

@@ -5,7 +5,10 @@
 // for the post URL. A failed container step published nothing, so even a
 // timeout there is transient; only the publish step can be ambiguous. find()
 // reads the user's /threads (roots) or /replies (needs threads_read_replies)
-// since the intent. Errors are Graph's envelope. Stateless; thread-safe.
+// since the intent. Errors are Graph's envelope. A container with one image
+// or video (IMAGE image_url / VIDEO video_url: Threads downloads MediaItem::url)
+// is polled to FINISHED before publishing (container_poll.hpp); several
+// media items (a carousel) are not supported yet. Stateless; thread-safe.
 #pragma once
 
 #include "publishers/publisher.hpp"
