@@ -52,15 +52,50 @@ void expect_invalid(const json::value& root, std::string_view where, std::string
 
 // --- the embedded data --------------------------------------------------------
 
-TEST(CatalogPublish, TextPlatformsAreSupportedAndMediaPlatformsWait) {
+TEST(CatalogPublish, EveryPlatformIsSupportedAndMediaPlatformsRequireMedia) {
   for (std::string_view p : {"x", "linkedin", "facebook", "threads", "reddit", "google_business", "bluesky"}) {
     EXPECT_TRUE(publish(p).supported) << p;
     EXPECT_FALSE(publish(p).media_required) << p;
   }
   for (std::string_view p : {"instagram", "tiktok", "youtube", "pinterest"}) {
-    EXPECT_FALSE(publish(p).supported) << p;
+    EXPECT_TRUE(publish(p).supported) << p;
     EXPECT_TRUE(publish(p).media_required) << p;
   }
+}
+
+// Contract §25's media column, platform by platform.
+TEST(CatalogPublish, MediaRulesFollowContractSection25) {
+  const auto kinds = [](std::string_view p) {
+    std::string out;
+    for (const auto& k : publish(p).media.kinds) out += (out.empty() ? "" : ",") + k.kind;
+    return out;
+  };
+  EXPECT_EQ(kinds("x"), "image,gif,video");
+  EXPECT_EQ(kinds("linkedin"), "image,gif,video,document");
+  EXPECT_EQ(kinds("instagram"), "image,video");
+  EXPECT_EQ(kinds("tiktok"), "image,video");
+  EXPECT_EQ(kinds("youtube"), "video");
+  EXPECT_EQ(kinds("facebook"), "image,gif,video");
+  EXPECT_EQ(kinds("threads"), "image,video");
+  EXPECT_EQ(kinds("pinterest"), "image");
+  EXPECT_EQ(kinds("reddit"), "image,gif");
+  EXPECT_EQ(kinds("google_business"), "image");
+  EXPECT_EQ(kinds("bluesky"), "image");
+  // "one item per container (first used)" on X and LinkedIn; counted caps elsewhere.
+  EXPECT_TRUE(publish("x").media.ignore_extra_items);
+  EXPECT_TRUE(publish("linkedin").media.ignore_extra_items);
+  EXPECT_FALSE(publish("threads").media.ignore_extra_items);
+  EXPECT_EQ(publish("instagram").media.max_items, 10);
+  EXPECT_TRUE(publish("instagram").media.mix_kinds);
+  EXPECT_EQ(publish("tiktok").media.max_items, 35);
+  EXPECT_FALSE(publish("tiktok").media.mix_kinds);
+  EXPECT_EQ(publish("pinterest").media.max_items, 5);
+  EXPECT_EQ(publish("bluesky").media.max_items, 4);
+  EXPECT_EQ(publish("bluesky").media.find("image")->max_bytes, 1'000'000);
+  EXPECT_EQ(publish("google_business").media.max_items, 1);
+  // Replies carry media only where replies are posts of their own.
+  for (std::string_view p : {"x", "threads", "bluesky"}) EXPECT_TRUE(publish(p).media.replies) << p;
+  for (std::string_view p : {"linkedin", "facebook", "instagram", "reddit"}) EXPECT_FALSE(publish(p).media.replies) << p;
 }
 
 TEST(CatalogPublish, RepliesFollowContractSection15) {
@@ -200,6 +235,46 @@ TEST(CatalogPublishLoad, UnknownKeysAndEnumsAreRefused) {
     auto root = builtin_json();
     publish_json(root, "reddit").at("config").at("fields").at("nsfw").as_object()["nullable"] = true;
     expect_invalid(root, "reddit.publish.config.fields.nsfw.nullable", "unknown key");
+  }
+}
+
+TEST(CatalogPublishLoad, MediaRulesMustBeCoherent) {
+  {
+    auto root = builtin_json();
+    publish_json(root, "x").erase("media");
+    expect_invalid(root, "x.publish.media", "is required");
+  }
+  {
+    auto root = builtin_json();
+    publish_json(root, "x").at("media").at("kinds").as_array()[0].as_object()["kind"] = "hologram";
+    expect_invalid(root, "x.publish.media.kinds.0.kind", "must be one of");
+  }
+  {
+    auto root = builtin_json();
+    publish_json(root, "x").at("media").at("kinds").as_array()[1].as_object()["kind"] = "image";
+    expect_invalid(root, "x.publish.media.kinds.1.kind", "listed twice");
+  }
+  {
+    auto root = builtin_json();
+    publish_json(root, "x").at("media").at("kinds").as_array()[0].as_object()["max_bytes"] = 0;
+    expect_invalid(root, "x.publish.media.kinds.0.max_bytes", "positive integer");
+  }
+  {
+    auto root = builtin_json();
+    publish_json(root, "x").at("media").as_object()["extra_items"] = "keep";
+    expect_invalid(root, "x.publish.media.extra_items", "\"reject\" or \"ignore\"");
+  }
+  {
+    auto root = builtin_json();
+    publish_json(root, "x").at("media").as_object()["max_items"] = 0;
+    expect_invalid(root, "x.publish.media.max_items", "0 exactly when no kind");
+  }
+  {
+    auto root = builtin_json();
+    auto& m = publish_json(root, "youtube").at("media").as_object();
+    m["kinds"] = json::array{};
+    m["max_items"] = 0;
+    expect_invalid(root, "youtube.publish.media_required", "needs media kinds");
   }
 }
 

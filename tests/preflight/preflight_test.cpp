@@ -34,13 +34,6 @@ const ProviderSpec& spec(std::string_view platform) {
   return *s;
 }
 
-// A copy of a media platform's spec as it will be once media lands.
-ProviderSpec supported(std::string_view platform) {
-  ProviderSpec s = spec(platform);
-  s.publish.supported = true;
-  return s;
-}
-
 accounts::SocialAccount account(std::string_view platform, std::string type = "profile", std::string unique_id = "u1") {
   accounts::SocialAccount a;
   a.id = "acc-" + std::string(platform);
@@ -83,17 +76,15 @@ Lines run(std::string_view platform, std::string_view config, const std::vector<
 
 // --- publishing_not_supported ------------------------------------------------------
 
-TEST(Preflight, MediaPlatformsAreNotSupportedYetAndSaySo) {
-  for (std::string_view p : {"instagram", "tiktok", "youtube", "pinterest"}) {
-    SCOPED_TRACE(p);
-    auto errors = preflight(spec(p), account(p), 2, {}, text({""}));
-    ASSERT_EQ(errors.size(), 1u);  // the only finding: nothing else could make it work
-    EXPECT_EQ(errors[0].field, "accounts.2");
-    EXPECT_EQ(errors[0].code, kPublishingNotSupported);
-    EXPECT_NE(errors[0].message.find("media"), std::string::npos) << errors[0].message;
-    EXPECT_EQ(errors[0].account_id, "acc-" + std::string(p));
-    EXPECT_EQ(errors[0].platform, p);
-  }
+TEST(Preflight, AnUnsupportedPlatformIsTheOnlyFinding) {
+  ProviderSpec s = spec("instagram");
+  s.publish.supported = false;
+  auto errors = preflight(s, account("instagram"), 2, {}, text({""}));
+  ASSERT_EQ(errors.size(), 1u);  // nothing else could make it work
+  EXPECT_EQ(errors[0].field, "accounts.2");
+  EXPECT_EQ(errors[0].code, kPublishingNotSupported);
+  EXPECT_EQ(errors[0].account_id, "acc-instagram");
+  EXPECT_EQ(errors[0].platform, "instagram");
 }
 
 TEST(Preflight, TextPlatformsAcceptAPlainPost) {
@@ -120,7 +111,7 @@ TEST(Preflight, EmptyRepliesCountOnlyWherePublished) {
 }
 
 TEST(Preflight, MediaRequiredPlatformsNeedMediaInTheMainContainer) {
-  const ProviderSpec pinterest = supported("pinterest");
+  const ProviderSpec pinterest = spec("pinterest");
   EXPECT_EQ(run(pinterest, account("pinterest"), R"({"board_id":"b1"})", text({"A pin"})),
             (Lines{"containers.0.media media_required"}));
   // Reported instead of empty_post, not with it.
@@ -130,6 +121,72 @@ TEST(Preflight, MediaRequiredPlatformsNeedMediaInTheMainContainer) {
   // Media in a later container does not count.
   EXPECT_EQ(run(pinterest, account("pinterest"), R"({"board_id":"b1"})", {ContainerInput{"A pin", {}}, with_media("")}),
             (Lines{"containers.0.media media_required"}));
+}
+
+// --- media rules (catalogue publish.media) ------------------------------------------
+
+MediaInput asset(std::string kind, std::string type, std::int64_t size = 1000) {
+  MediaInput m{"m-" + kind, std::nullopt, kind, type, size};
+  return m;
+}
+ContainerInput holding(std::vector<MediaInput> media, std::string content = "text") {
+  return ContainerInput{std::move(content), std::move(media)};
+}
+const MediaInput kJpeg = asset("image", "image/jpeg");
+const MediaInput kPng = asset("image", "image/png");
+const MediaInput kMp4 = asset("video", "video/mp4", 5'000'000);
+const MediaInput kGif = asset("gif", "image/gif");
+
+TEST(PreflightMedia, KindsAndTypesFollowThePlatform) {
+  EXPECT_EQ(run("youtube", "{}", {holding({kMp4})}), Lines{});
+  EXPECT_EQ(run("youtube", "{}", {holding({kJpeg})}), (Lines{"containers.0.media.0 media_not_supported"}));
+  EXPECT_EQ(run("google_business", "{}", {holding({kMp4})}), (Lines{"containers.0.media.0 media_not_supported"}));
+  EXPECT_EQ(run("bluesky", "{}", {holding({kGif})}), (Lines{"containers.0.media.0 media_not_supported"}));
+  // Instagram takes JPEG only: a PNG is refused here rather than failing at Meta.
+  EXPECT_EQ(run("instagram", "{}", {holding({kPng})}), (Lines{"containers.0.media.0 media_type_not_supported"}));
+  EXPECT_EQ(run("instagram", "{}", {holding({kJpeg})}), Lines{});
+  auto errors = preflight(spec("instagram"), account("instagram"), 0, {}, std::vector{holding({kPng})});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("image/jpeg"), std::string::npos) << errors[0].message;
+}
+
+TEST(PreflightMedia, SizeCapsArePerPlatformAndKind) {
+  EXPECT_EQ(run("bluesky", "{}", {holding({asset("image", "image/jpeg", 1'000'000)})}), Lines{});
+  EXPECT_EQ(run("bluesky", "{}", {holding({asset("image", "image/jpeg", 1'000'001)})}),
+            (Lines{"containers.0.media.0 media_too_large"}));
+  EXPECT_EQ(run("x", "{}", {holding({asset("image", "image/png", 5 * 1024 * 1024 + 1)})}),
+            (Lines{"containers.0.media.0 media_too_large"}));
+  // Unknown facts (an asset not looked up) are not judged.
+  EXPECT_EQ(run("x", "{}", {with_media("")}), Lines{});
+}
+
+TEST(PreflightMedia, CountsMixingAndFirstUsed) {
+  // Bluesky: up to 4 images.
+  EXPECT_EQ(run("bluesky", "{}", {holding({kJpeg, kJpeg, kJpeg, kJpeg})}), Lines{});
+  EXPECT_EQ(run("bluesky", "{}", {holding({kJpeg, kJpeg, kJpeg, kJpeg, kJpeg})}),
+            (Lines{"containers.0.media too_many_media"}));
+  // X uses the first item and drops the rest (contract §25.2), whatever they are.
+  EXPECT_EQ(run("x", "{}", {holding({kJpeg, kMp4, asset("document", "application/pdf")})}), Lines{});
+  // TikTok: one video or photos, never both.
+  EXPECT_EQ(run("tiktok", R"({"privacy_level":"SELF_ONLY"})", {holding({kJpeg, kJpeg})}), Lines{});
+  EXPECT_EQ(run("tiktok", R"({"privacy_level":"SELF_ONLY"})", {holding({kMp4, kJpeg})}),
+            (Lines{"containers.0.media media_mix_not_supported"}));
+  EXPECT_EQ(run("tiktok", R"({"privacy_level":"SELF_ONLY"})", {holding({kMp4, kMp4})}),
+            (Lines{"containers.0.media too_many_media"}));
+  // Instagram carousels may mix, up to 10.
+  EXPECT_EQ(run("instagram", "{}", {holding({kJpeg, kMp4, kJpeg})}), Lines{});
+  std::vector<MediaInput> eleven(11, kJpeg);
+  EXPECT_EQ(run("instagram", "{}", {holding(eleven)}), (Lines{"containers.0.media too_many_media"}));
+  EXPECT_EQ(run("google_business", "{}", {holding({kJpeg, kJpeg})}), (Lines{"containers.0.media too_many_media"}));
+}
+
+TEST(PreflightMedia, RepliesCarryMediaOnlyWhereTheyArePosts) {
+  EXPECT_EQ(run("x", "{}", {holding({}, "root"), holding({kJpeg}, "reply")}), Lines{});
+  EXPECT_EQ(run("threads", "{}", {holding({}, "root"), holding({kMp4}, "reply")}), Lines{});
+  EXPECT_EQ(run("linkedin", "{}", {holding({}, "root"), holding({kJpeg}, "comment")}),
+            (Lines{"containers.1.media media_not_supported"}));
+  // Ignored containers are not checked at all.
+  EXPECT_EQ(run("youtube", "{}", {holding({kMp4}), holding({kJpeg}, "ignored")}), Lines{});
 }
 
 // --- text_too_long -----------------------------------------------------------------
@@ -158,7 +215,7 @@ TEST(Preflight, TheMessageSaysTheLimitTheCountAndTheWayOut) {
 
 TEST(Preflight, ReplyContainersAreCheckedWherePublished) {
   EXPECT_EQ(run("x", "{}", text({"root", repeat("a", 281), "ok"})), (Lines{"containers.1.content text_too_long"}));
-  const ProviderSpec pinterest = supported("pinterest");
+  const ProviderSpec pinterest = spec("pinterest");
   // Pinterest ignores containers 1+: their length does not matter.
   EXPECT_EQ(run(pinterest, account("pinterest"), R"({"board_id":"b"})", {with_media("pin"), ContainerInput{repeat("a", 900), {}}}),
             Lines{});
@@ -189,7 +246,7 @@ TEST(Preflight, RejectingLimitsOfLinkedinRedditAndPinterest) {
   EXPECT_EQ(run("linkedin", "{}", text({repeat("a", 3001)})), (Lines{"containers.0.content text_too_long"}));
   EXPECT_EQ(run("reddit", R"({"subreddit":"s"})", text({repeat("a", 40000)})), Lines{});
   EXPECT_EQ(run("reddit", R"({"subreddit":"s"})", text({repeat("a", 40001)})), (Lines{"containers.0.content text_too_long"}));
-  const ProviderSpec pinterest = supported("pinterest");
+  const ProviderSpec pinterest = spec("pinterest");
   const auto pin = [&](std::string config, std::vector<ContainerInput> c) {
     return run(pinterest, account("pinterest"), config, c);
   };
@@ -220,7 +277,7 @@ TEST(Preflight, RedditNeedsASubreddit) {
 }
 
 TEST(Preflight, PinterestNeedsABoard) {
-  const ProviderSpec pinterest = supported("pinterest");
+  const ProviderSpec pinterest = spec("pinterest");
   EXPECT_EQ(run(pinterest, account("pinterest"), "{}", {with_media("pin")}), (Lines{"config.pinterest.board_id missing_field"}));
   // Every broken rule at once.
   EXPECT_EQ(run(pinterest, account("pinterest"), "{}", text({"pin"})),
@@ -228,7 +285,7 @@ TEST(Preflight, PinterestNeedsABoard) {
 }
 
 TEST(Preflight, TiktokDirectPostNeedsAPrivacyLevel) {
-  const ProviderSpec tiktok = supported("tiktok");
+  const ProviderSpec tiktok = spec("tiktok");
   const auto tt = [&](std::string_view config) { return run(tiktok, account("tiktok"), config, {with_media("")}); };
   // post_mode defaults to DIRECT_POST.
   EXPECT_EQ(tt("{}"), (Lines{"config.tiktok.privacy_level missing_field"}));
