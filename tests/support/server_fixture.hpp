@@ -20,13 +20,16 @@ using boost::beast::http::verb;
 class ServerTest : public testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<BackendDatabase>(GetParam());
+    db_ = std::make_unique<BackendDatabase>(backend());
     server_ = std::make_unique<ServerProcess>(db_->url(), extra_env());
     key_ = server_->first_key();
     ASSERT_FALSE(key_.empty()) << "the first start printed no key:\n" << server_->stdout_text();
   }
   void TearDown() override { server_.reset(); }
   virtual Env extra_env() const { return {}; }
+  // The store backend for this run: the test parameter, unless a fixture's
+  // parameter says more (e.g. "sqlite-s3").
+  virtual std::string backend() const { return GetParam(); }
 
   std::uint16_t port() const { return server_->port(); }
   HttpResult call(verb method, const std::string& target, const std::string& key, const std::string& body = "") {
