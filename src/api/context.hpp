@@ -3,6 +3,7 @@
 // outlives the server.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 
 #include <boost/asio/thread_pool.hpp>
@@ -14,6 +15,9 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "crypto/key_ring.hpp"
+#include "media/media_types.hpp"
+#include "media/object_store.hpp"
+#include "media/processing.hpp"
 #include "store/database.hpp"
 
 namespace postfuze::api {
@@ -38,8 +42,20 @@ struct ApiContext {
   // Tells this process's publish worker that a post is due now.
   std::function<void()> wake_publisher = [] {};
 
+  // Media (contract §19): where the bytes live (null until app/ wires a
+  // store: the media endpoints then answer 503), the per-kind caps, scratch
+  // space for processing, and how to wake this process's media worker.
+  media::ObjectStore* objects = nullptr;
+  media::MediaLimits media_limits;
+  std::filesystem::path media_work_dir;
+  std::function<void()> wake_media_worker = [] {};
+
   connect::ConnectDeps connect_deps() const {
     return {db, keys, clock, random, log, blocking, wake_webhooks, *connect};
+  }
+  // Precondition: objects is set.
+  media::MediaDeps media_deps() const {
+    return {db, blocking, *objects, clock, random, log, media_limits, media_work_dir, wake_media_worker};
   }
 };
 

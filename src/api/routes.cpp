@@ -4,6 +4,7 @@
 #include "api/bluesky_endpoints.hpp"
 #include "api/connect_endpoints.hpp"
 #include "api/health_endpoint.hpp"
+#include "api/media_endpoints.hpp"
 #include "api/pending_session_endpoints.hpp"
 #include "api/post_endpoints.hpp"
 #include "api/social_account_endpoints.hpp"
@@ -22,6 +23,7 @@ void mount_all(http::Router& router, ApiContext& ctx) {
   mount_social_accounts(router, ctx);
   mount_bluesky(router, ctx);
   mount_posts(router, ctx);
+  mount_media(router, ctx);
 }
 
 }  // namespace postfuze::api

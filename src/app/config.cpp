@@ -111,6 +111,12 @@ const std::vector<ConfigVariable>& config_variables() {
       {"POSTFUZE_WEBHOOK_CONCURRENCY", "--webhook-concurrency", "deliveries in flight per process", "256"},
       {"POSTFUZE_WEBHOOK_DISABLE_AFTER_S", "--webhook-disable-after-s",
        "an endpoint failing continuously this long is disabled", "432000 (5 days)"},
+      {"POSTFUZE_MEDIA_MAX_IMAGE_BYTES", "--media-max-image-bytes", "largest image upload", "26214400 (25 MiB)"},
+      {"POSTFUZE_MEDIA_MAX_GIF_BYTES", "--media-max-gif-bytes", "largest GIF upload", "26214400 (25 MiB)"},
+      {"POSTFUZE_MEDIA_MAX_VIDEO_BYTES", "--media-max-video-bytes", "largest video upload", "536870912 (512 MiB)"},
+      {"POSTFUZE_MEDIA_MAX_AUDIO_BYTES", "--media-max-audio-bytes", "largest audio upload", "268435456 (256 MiB)"},
+      {"POSTFUZE_MEDIA_MAX_DOCUMENT_BYTES", "--media-max-document-bytes", "largest document (PDF) upload",
+       "104857600 (100 MiB)"},
   };
   return vars;
 }
@@ -336,6 +342,12 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
   c.webhooks.lease = std::chrono::milliseconds(wh_lease);
   c.webhooks.poll_interval = std::chrono::milliseconds(wh_poll);
   c.webhooks.disable_after = std::chrono::milliseconds(wh_disable * 1000);
+  for (auto s : {number("POSTFUZE_MEDIA_MAX_IMAGE_BYTES", 1LL, 1LL << 40, c.media_limits.image_bytes),
+                 number("POSTFUZE_MEDIA_MAX_GIF_BYTES", 1LL, 1LL << 40, c.media_limits.gif_bytes),
+                 number("POSTFUZE_MEDIA_MAX_VIDEO_BYTES", 1LL, 1LL << 40, c.media_limits.video_bytes),
+                 number("POSTFUZE_MEDIA_MAX_AUDIO_BYTES", 1LL, 1LL << 40, c.media_limits.audio_bytes),
+                 number("POSTFUZE_MEDIA_MAX_DOCUMENT_BYTES", 1LL, 1LL << 40, c.media_limits.document_bytes)})
+    if (!s) return std::move(s).error();
 
   c.server.body_limit = static_cast<std::size_t>(body);
   c.server.read_timeout = std::chrono::milliseconds(read);

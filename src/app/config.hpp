@@ -16,6 +16,7 @@
 #include "core/log.hpp"
 #include "core/result.hpp"
 #include "http/server.hpp"
+#include "media/media_types.hpp"
 #include "webhooks/dispatcher.hpp"
 
 namespace postfuze::app {
@@ -54,6 +55,8 @@ struct Config {
   std::string bluesky_service = "https://bsky.social";
   std::string plc_url = "https://plc.directory";
   webhooks::DispatcherOptions webhooks;
+  // Media (docs/media.md): the largest asset of each kind, in bytes.
+  media::MediaLimits media_limits;
 };
 
 struct ConfigVariable {

@@ -118,6 +118,9 @@ int serve(const Config& config) {
   publish_options.retry = {config.publish_retry_base, config.publish_max_failures};
   publish::PublishWorker publish_worker(io, ctx.connect_deps(), publish_options);
   ctx.wake_publisher = [&publish_worker] { publish_worker.wake(); };
+  // Media (docs/media.md): per-kind caps and the processing scratch space;
+  // ctx.objects is set where the object store is built.
+  ctx.media_limits = config.media_limits;
   http::Router router;
   api::mount_all(router, ctx);
   http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
