@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
+#include <limits>
 
 #include "api/body_reader.hpp"
 #include "api/endpoint.hpp"
