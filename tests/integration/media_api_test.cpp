@@ -16,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
+#include "crypto/secure_random.hpp"
 #include "media/media_store.hpp"
 #include "store/database.hpp"
 #include "support/media_samples.hpp"
@@ -79,8 +80,8 @@ class MediaApi : public ServerTest {
       auto org = c.query("SELECT org_id FROM media WHERE id = $1", {media_id});
       if (!org) return std::move(org).error();
       const core::OrgId owner{org->at(0).text(0)};
-      static int n = 0;
-      const std::string post_id = "00000000-0000-4000-8000-" + std::string(11, '0') + std::to_string(++n);
+      crypto::SecureRandom random;
+      const std::string post_id = core::new_uuid(random);
       const auto now = core::to_unix_ms(core::SystemClock().now());
       auto ins = c.execute(
           "INSERT INTO posts (id, org_id, status, is_draft, containers, default_config, version, created_at, "
