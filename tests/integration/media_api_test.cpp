@@ -310,6 +310,41 @@ TEST_P(MediaApi, PutConfirmAndFetchAnImage) {
   EXPECT_EQ(http_request(port(), verb::get, target_of(j.at("url").as_string())).status, 404);
 }
 
+// Needs the media worker too: a video is processing after confirm and ready
+// once its cover frame is cut.
+TEST_P(MediaApi, AConfirmedVideoBecomesReadyWithACover) {
+  const std::string mp4 = sample_mp4(2, 320, 240);
+  const auto up = new_upload("clip.mp4", "video/mp4");
+  const auto put = put_bytes(up, mp4);
+  ASSERT_TRUE(put.status == 200 || put.status == 201 || put.status == 204) << put.status << put.body;
+  const auto r = call(verb::post, "/api/v1/media/" + id_of(up) + "/confirm", key_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json().as_object().at("status").as_string() == "processing" ||
+              r.json().as_object().at("status").as_string() == "ready");
+  EXPECT_TRUE(r.json().as_object().at("url").is_string()) << "confirmed bytes have a URL while processing";
+
+  json::object ready;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        ready = call(verb::get, "/api/v1/media/" + id_of(up), key_).json().as_object();
+        return ready.at("status").as_string() != "processing";
+      },
+      std::chrono::milliseconds(60000)))
+      << server_->log_text();
+  ASSERT_EQ(ready.at("status").as_string(), "ready") << json::serialize(ready);
+  EXPECT_EQ(number(ready.at("size")), static_cast<std::int64_t>(mp4.size()));
+  EXPECT_EQ(number(ready.at("width")), 320);
+  EXPECT_EQ(number(ready.at("height")), 240);
+  EXPECT_NEAR(static_cast<double>(number(ready.at("duration_ms"))), 2000.0, 100.0);
+  ASSERT_TRUE(ready.at("thumbnail").is_object());
+  EXPECT_EQ(ready.at("thumbnail").as_object().at("source").as_string(), "generated");
+  ASSERT_TRUE(ready.at("thumbnail_url").is_string());
+  EXPECT_NE(ready.at("thumbnail_url"), ready.at("url"));
+  const auto cover = http_request(port(), verb::get, target_of(ready.at("thumbnail_url").as_string()));
+  ASSERT_EQ(cover.status, 200);
+  EXPECT_EQ(cover.body.substr(0, 3), std::string("\xFF\xD8\xFF")) << "a JPEG";
+}
+
 TEST_P(MediaApi, ConfirmWithoutBytesFailsTheAsset) {
   const auto up = new_upload("cat.jpg", "image/jpeg");
   const auto r = call(verb::post, "/api/v1/media/" + id_of(up) + "/confirm", key_);
