@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +30,11 @@ namespace asio = boost::asio;
 using asio::posix::stream_descriptor;
 
 namespace {
+
+// Raw system calls: glibc 2.36's <sys/pidfd.h> declares its wrappers without
+// C linkage, so C++ cannot link against them.
+int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+void kill_through(int pidfd) { ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0); }
 
 // Owns a raw descriptor until it is handed to Asio.
 struct Fd {
@@ -84,7 +89,7 @@ asio::awaitable<void> await_exit(Watch& watch, pid_t pid, int& status) {
     if (r == pid || (r < 0 && errno != EINTR)) co_return;
     if (ec) {
       // The pidfd cannot be waited on (never seen): end the child and reap it.
-      ::pidfd_send_signal(watch.pidfd.native_handle(), SIGKILL, nullptr, 0);
+      kill_through(watch.pidfd.native_handle());
       ::waitpid(pid, &status, 0);
       co_return;
     }
@@ -133,7 +138,7 @@ asio::awaitable<core::Result<ProcessResult>> run_process(std::vector<std::string
   out_write.reset();  // the child holds the only write ends now: EOF comes when it exits
   err_write.reset();
 
-  const int pidfd = ::pidfd_open(pid, 0);
+  const int pidfd = open_pidfd(pid);
   if (pidfd < 0) {
     const int err = errno;
     ::kill(pid, SIGKILL);  // the child was just started: its pid cannot have been reused yet
@@ -150,7 +155,7 @@ asio::awaitable<core::Result<ProcessResult>> run_process(std::vector<std::string
   watch->timer.async_wait([watch](boost::system::error_code ec) {
     if (ec) return;
     watch->timed_out = true;
-    ::pidfd_send_signal(watch->pidfd.native_handle(), SIGKILL, nullptr, 0);
+    kill_through(watch->pidfd.native_handle());
   });
 
   ProcessResult result;
