@@ -117,6 +117,15 @@ const std::vector<ConfigVariable>& config_variables() {
       {"POSTFUZE_MEDIA_MAX_AUDIO_BYTES", "--media-max-audio-bytes", "largest audio upload", "268435456 (256 MiB)"},
       {"POSTFUZE_MEDIA_MAX_DOCUMENT_BYTES", "--media-max-document-bytes", "largest document (PDF) upload",
        "104857600 (100 MiB)"},
+      {"POSTFUZE_MEDIA_POLL_MS", "--media-poll-ms",
+       "how often the media worker looks for due processing jobs (a confirm wakes it at once)", "1000"},
+      {"POSTFUZE_MEDIA_LEASE_MS", "--media-lease-ms",
+       "how long a claimed media job stays with one process between steps (must exceed one download or tool run)",
+       "600000"},
+      {"POSTFUZE_MEDIA_WORK_DIR", "--media-work-dir", "scratch space for media processing (emptied at start)",
+       "<data dir>/media-work"},
+      {"POSTFUZE_MEDIA_PROCESS_DELAY_MS", "--media-process-delay-ms",
+       "test knob: wait this long after claiming each media job before working on it", "0"},
   };
   return vars;
 }
@@ -348,6 +357,17 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
                  number("POSTFUZE_MEDIA_MAX_AUDIO_BYTES", 1LL, 1LL << 40, c.media_limits.audio_bytes),
                  number("POSTFUZE_MEDIA_MAX_DOCUMENT_BYTES", 1LL, 1LL << 40, c.media_limits.document_bytes)})
     if (!s) return std::move(s).error();
+  std::int64_t media_poll = c.media_poll.count(), media_lease = c.media_lease.count(),
+               media_delay = c.media_process_delay.count();
+  for (auto s : {number("POSTFUZE_MEDIA_POLL_MS", 10LL, 60000LL, media_poll),
+                 number("POSTFUZE_MEDIA_LEASE_MS", 1000LL, 86400000LL, media_lease),
+                 number("POSTFUZE_MEDIA_PROCESS_DELAY_MS", 0LL, 3600000LL, media_delay)})
+    if (!s) return std::move(s).error();
+  c.media_poll = std::chrono::milliseconds(media_poll);
+  c.media_lease = std::chrono::milliseconds(media_lease);
+  c.media_process_delay = std::chrono::milliseconds(media_delay);
+  c.media_work_dir = get("POSTFUZE_MEDIA_WORK_DIR").value_or(c.data_dir + "/media-work");
+  if (c.media_work_dir.empty()) return config_error("POSTFUZE_MEDIA_WORK_DIR", "must not be empty");
 
   c.server.body_limit = static_cast<std::size_t>(body);
   c.server.read_timeout = std::chrono::milliseconds(read);

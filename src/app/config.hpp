@@ -57,6 +57,14 @@ struct Config {
   webhooks::DispatcherOptions webhooks;
   // Media (docs/media.md): the largest asset of each kind, in bytes.
   media::MediaLimits media_limits;
+  // Media processing (docs/decisions.md "Media processing"): how often due
+  // jobs are looked for, how long a claimed job stays with one process
+  // between steps, scratch space (default <data_dir>/media-work), and a test
+  // knob delaying each job after its claim (0 in production).
+  std::chrono::milliseconds media_poll{1'000};
+  std::chrono::milliseconds media_lease{600'000};
+  std::string media_work_dir;
+  std::chrono::milliseconds media_process_delay{0};
 };
 
 struct ConfigVariable {
