@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +18,7 @@
 #include "crypto/secure_random.hpp"
 #include "http/server.hpp"
 #include "jobs/reencrypt.hpp"
+#include "media/media_worker.hpp"
 #include "net/http_client.hpp"
 #include "webhooks/dispatcher.hpp"
 #include "orgs/api_key_store.hpp"
@@ -142,6 +144,19 @@ int serve(const Config& config) {
     return 1;
   }
 
+  // Media processing (docs/decisions.md "Media processing"): the worker
+  // finishes confirmed videos and thumbnail requests and purges expired
+  // media; it needs the object store, so a server without one runs none.
+  std::optional<media::MediaWorker> media_worker;
+  if (ctx.objects) {
+    media::MediaWorkerOptions media_options;
+    media_options.poll_interval = config.media_poll;
+    media_options.lease = config.media_lease;
+    media_options.process_delay = config.media_process_delay;
+    media_worker.emplace(io, ctx.media_deps(), media_options);
+    ctx.wake_media_worker = [&media_worker] { media_worker->wake(); };
+  }
+
   // SIGHUP re-reads the key file and waits again; SIGINT/SIGTERM shut down.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -158,6 +173,7 @@ int serve(const Config& config) {
         reencryptor.stop();
         refresh_job.stop();
         publish_worker.stop();
+        if (media_worker) media_worker->stop();
         server.shutdown([&io] { io.stop(); });
       };
   signals.async_wait(on_signal);
@@ -167,6 +183,7 @@ int serve(const Config& config) {
   key_reloader.start();
   refresh_job.start();
   publish_worker.start();
+  if (media_worker) media_worker->start();
   log.info("listening", {{"address", bound->address().to_string()}, {"port", bound->port()}, {"url", base_url},
                          {"shared_apps", shared_apps.size()}, {"provider_overrides", config.provider_overrides_json.has_value()}});
 
