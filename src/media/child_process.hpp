@@ -39,6 +39,9 @@ struct ProcessResult {
 // only when the child could not be started (internal: the tool is missing or
 // the system refused); a child that fails or times out is a ProcessResult.
 boost::asio::awaitable<core::Result<ProcessResult>> run_process(std::vector<std::string> argv,
-                                                                ProcessOptions options = {});
+                                                                ProcessOptions options);
+inline boost::asio::awaitable<core::Result<ProcessResult>> run_process(std::vector<std::string> argv) {
+  return run_process(std::move(argv), ProcessOptions{});
+}
 
 }  // namespace postfuze::media

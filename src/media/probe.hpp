@@ -44,7 +44,12 @@ struct ProbeResult {
 
 // ffprobe -show_format -show_streams. corrupt_file when ffprobe refuses the
 // file or finds no stream in it.
-boost::asio::awaitable<core::Result<ProbeResult>> probe_file(std::filesystem::path file, ToolOptions tools = {});
+// (No default arguments on the coroutines themselves: GCC 12 destroys a
+// defaulted class-type coroutine argument twice. The overloads fill them in.)
+boost::asio::awaitable<core::Result<ProbeResult>> probe_file(std::filesystem::path file, ToolOptions tools);
+inline boost::asio::awaitable<core::Result<ProbeResult>> probe_file(std::filesystem::path file) {
+  return probe_file(std::move(file), ToolOptions{});
+}
 
 // Parses ffprobe's JSON (exposed for tests). corrupt_file when it is not
 // ffprobe output or lists no stream.
@@ -54,6 +59,10 @@ core::Result<ProbeResult> parse_probe_json(std::string_view json);
 // into `out` as a JPEG at most `max_width` pixels wide (aspect kept, never
 // enlarged). corrupt_file when no frame decodes there.
 boost::asio::awaitable<core::Status> cut_frame(std::filesystem::path in, std::filesystem::path out,
-                                               std::int64_t at_ms, int max_width = 640, ToolOptions tools = {});
+                                               std::int64_t at_ms, int max_width, ToolOptions tools);
+inline boost::asio::awaitable<core::Status> cut_frame(std::filesystem::path in, std::filesystem::path out,
+                                                      std::int64_t at_ms, int max_width = 640) {
+  return cut_frame(std::move(in), std::move(out), at_ms, max_width, ToolOptions{});
+}
 
 }  // namespace postfuze::media
