@@ -317,10 +317,9 @@ MediaWorker::MediaWorker(asio::io_context& io, MediaDeps deps, MediaWorkerOption
 void MediaWorker::start() {
   // Scratch dirs a crashed run left behind (the work dir is this data dir's own).
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(deps_.work_dir, ec)) {
-    std::error_code ignored;
-    std::filesystem::remove_all(entry.path(), ignored);
-  }
+  std::vector<std::filesystem::path> left;
+  for (const auto& entry : std::filesystem::directory_iterator(deps_.work_dir, ec)) left.push_back(entry.path());
+  for (const auto& path : left) std::filesystem::remove_all(path, ec);
   asio::co_spawn(strand_, run(), [this](std::exception_ptr e) {
     if (e) deps_.log.error("media worker stopped by an exception");
   });
