@@ -6,6 +6,7 @@
 
 #include "http/json_body.hpp"
 #include "sim/bluesky.hpp"
+#include "sim/media_uploads.hpp"
 #include "sim/publish_routes.hpp"
 #include "sim/wire.hpp"
 
@@ -119,6 +120,15 @@ http::Response posts(Sim& sim, const http::Request& req) {
   if (name && !platform_named(name) && name != kBluesky)
     return fail(core::Error::invalid_parameter("platform", "must name one of the simulated platforms"));
   return http::json_response(status::ok, posts_json(sim, name));
+}
+
+// GET /_sim/media[?platform=P]: the uploads the publish calls received (media_uploads.hpp).
+http::Response media(Sim& sim, const http::Request& req) {
+  const Params query = Params::of(req.target);
+  const auto name = query.get("platform");
+  if (name && !platform_named(name) && name != kBluesky)
+    return fail(core::Error::invalid_parameter("platform", "must name one of the simulated platforms"));
+  return http::json_response(status::ok, uploads_json(sim, name));
 }
 
 http::Response stats(Sim& sim) {
@@ -242,6 +252,7 @@ void add_control_routes(http::Router& router, Sim& sim) {
   router.add(verb::post, "/_sim/clock", sync(sim, advance_clock));
   router.add(verb::get, "/_sim/issued", sync(sim, issued));
   router.add(verb::get, "/_sim/posts", sync(sim, posts));
+  router.add(verb::get, "/_sim/media", sync(sim, media));
   add_bluesky_control_routes(router, sim);
 }
 

@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
   sim::Routes routes(sim);
   http::ServerOptions server_options;
   server_options.shutdown_grace = std::chrono::milliseconds(2000);
+  // Upload calls carry media chunks: TikTok's reach 64 MiB (plus the last chunk's remainder).
+  server_options.body_limit = 80 * 1024 * 1024;
   http::Server server(io, server_options, routes.handler(), sim.clock, log, sim.random);
   auto bound = server.listen(options.listen, options.port);
   if (!bound) {

@@ -11,6 +11,7 @@
 #include "crypto/digest.hpp"
 #include "publish/text_length.hpp"
 #include "sim/bluesky.hpp"
+#include "sim/media_uploads.hpp"
 #include "sim/publish_routes.hpp"
 
 namespace postfuze::sim {
@@ -32,6 +33,9 @@ using http::bhttp::verb;
 constexpr std::string_view kPost = "app.bsky.feed.post";
 constexpr std::size_t kMaxGraphemes = 300;  // app.bsky.feed.post#text maxGraphemes
 constexpr std::size_t kMaxBytes = 3000;     // app.bsky.feed.post#text maxLength
+constexpr std::size_t kMaxBlobBytes = 5'000'000;   // the PDS's blob upload limit
+constexpr std::int64_t kMaxImageBytes = 1'000'000;  // app.bsky.embed.images#image maxSize
+constexpr std::size_t kMaxImages = 4;               // app.bsky.embed.images maxLength
 
 http::Response invalid(PublishCall& pc, std::string_view message) {
   pc.rejected();
@@ -163,6 +167,63 @@ std::string check_ref(PublishCall& pc, const json::object& reply, std::string_vi
   return {};
 }
 
+// A blob CID: "bafkrei" + base32(sha256(bytes)), the shape of a raw sha2-256 CIDv1.
+std::string blob_cid(std::string_view bytes) { return "bafkrei" + base32(crypto::sha256(bytes)).substr(0, 52); }
+
+// app.bsky.embed.images: 1-4 images, each a blob this account uploaded (same
+// cid, mimeType and size), ≤ 1,000,000 bytes, an image type, "alt" required,
+// aspectRatio {width, height} positive when given. Marks the blobs used and
+// records their alt text and aspect ratio.
+std::string check_embed(PublishCall& pc, const json::value& embed) {
+  if (!embed.is_object()) return "Record/embed must be an object";
+  const auto* type = string_at(embed.get_object(), "$type");
+  if (!type || *type != "app.bsky.embed.images")
+    return "Record/embed/$type: only app.bsky.embed.images is simulated";
+  const auto* images = embed.get_object().if_contains("images");
+  if (!images || !images->is_array() || images->get_array().empty())
+    return "Record/embed must have a non-empty \"images\" array";
+  if (images->get_array().size() > kMaxImages) return "Record/embed/images must not have more than 4 elements";
+  std::vector<std::pair<std::string, json::object>> seen;
+  std::size_t i = 0;
+  for (const auto& v : images->get_array()) {
+    const std::string at = "Record/embed/images/" + std::to_string(i++);
+    if (!v.is_object()) return at + " must be an object";
+    const auto& img = v.get_object();
+    const auto* alt = string_at(img, "alt");
+    if (!alt) return at + " must have the property \"alt\"";
+    const auto* blob = img.if_contains("image");
+    if (!blob || !blob->is_object()) return at + " must have the property \"image\"";
+    const auto& b = blob->get_object();
+    const auto* btype = string_at(b, "$type");
+    const auto* ref = b.if_contains("ref");
+    const auto* link = ref && ref->is_object() ? string_at(ref->get_object(), "$link") : nullptr;
+    const auto* mime = string_at(b, "mimeType");
+    const auto size = integer(b.if_contains("size"));
+    if (!btype || *btype != "blob" || !link || !mime || !size) return at + "/image should be a blob ref";
+    if (!std::string_view(*mime).starts_with("image/")) return at + "/image mimeType must be an image type";
+    if (*size > kMaxImageBytes) return at + "/image file is too big (max 1000000 bytes)";
+    auto up = find_upload(pc.sim, kBluesky, std::string_view(*link));
+    if (!up || up->owner != pc.actor) return at + "/image: Could not find blob: " + std::string(*link);
+    if (up->content_type != *mime || static_cast<std::int64_t>(up->bytes.size()) != *size)
+      return at + "/image: the blob's mimeType or size does not match the upload";
+    json::object facts{{"alt", *alt}};
+    if (const auto* ratio = img.if_contains("aspectRatio")) {
+      const auto* ro = ratio->if_object();
+      const auto w = ro ? integer(ro->if_contains("width")) : std::nullopt;
+      const auto h = ro ? integer(ro->if_contains("height")) : std::nullopt;
+      if (!w || !h || *w < 1 || *h < 1) return at + "/aspectRatio must have positive integer width and height";
+      facts["aspectRatio"] = {{"width", *w}, {"height", *h}};
+    }
+    seen.emplace_back(std::string(*link), std::move(facts));
+  }
+  for (auto& [cid, facts] : seen)
+    update_upload(pc.sim, kBluesky, cid, [&](SimUpload& u) {
+      u.used = true;
+      for (auto& [k, v] : facts) u.extra[k] = v;
+    });
+  return {};
+}
+
 http::Response create_record(PublishCall& pc) {
   if (!pc.req.header(http::bhttp::field::content_type).starts_with("application/json"))
     return invalid(pc, "Wrong request encoding (Content-Type)");
@@ -202,6 +263,8 @@ http::Response create_record(PublishCall& pc) {
       if (auto p = check_ref(pc, reply->get_object(), name, *out); !p.empty())
         return invalid(pc, "Invalid app.bsky.feed.post record: " + p);
   }
+  if (const auto* embed = r.if_contains("embed"))
+    if (auto p = check_embed(pc, *embed); !p.empty()) return invalid(pc, "Invalid app.bsky.feed.post record: " + p);
   std::string rkey;
   if (const auto* k = in.if_contains("rkey")) {
     if (!k->is_string() || k->get_string().empty() || k->get_string().size() > 512)
@@ -262,7 +325,44 @@ http::Response list_records(PublishCall& pc) {
   return http::json_response(status::ok, out);
 }
 
+// com.atproto.repo.uploadBlob: the raw bytes as the body, their exact
+// Content-Type; the PDS answers the blob ref the record embeds. The data
+// must start the way its declared type starts (JPEG, PNG, GIF, WebP…).
+http::Response upload_blob(PublishCall& pc) {
+  const std::string type(pc.req.header(http::bhttp::field::content_type));
+  const std::string& data = pc.req.message.body();
+  if (type.empty() || type == "*/*" || type.starts_with("application/x-www-form-urlencoded") ||
+      type.starts_with("multipart/"))
+    return invalid(pc, "uploadBlob needs the blob's own Content-Type (e.g. image/jpeg) and the raw bytes as the body");
+  if (data.empty()) return invalid(pc, "The blob is empty");
+  if (data.size() > kMaxBlobBytes) {
+    pc.rejected();
+    return xrpc_error(status::payload_too_large, "PayloadTooLarge", "request entity too large");
+  }
+  if (!looks_like(type, data)) return invalid(pc, "The blob's bytes are not " + type);
+  const std::string mime = type.substr(0, type.find(';'));
+  const std::string cid = blob_cid(data);
+  SimUpload u;
+  u.platform = std::string(kBluesky);
+  u.id = cid;
+  u.owner = pc.actor;
+  u.kind = mime.starts_with("image/") ? "image" : "blob";
+  u.content_type = mime;
+  u.declared_size = static_cast<std::int64_t>(data.size());
+  u.bytes = data;
+  u.chunks = {static_cast<std::int64_t>(data.size())};
+  u.state = "uploaded";
+  add_upload(pc.sim, std::move(u));
+  return http::json_response(
+      status::ok, json::object{{"blob",
+                                {{"$type", "blob"},
+                                 {"ref", {{"$link", cid}}},
+                                 {"mimeType", mime},
+                                 {"size", static_cast<std::int64_t>(data.size())}}}});
+}
+
 const BlueskyPublishMethod kMethods[] = {
+    {verb::post, "com.atproto.repo.uploadBlob", PublishKind::create, true, upload_blob},
     {verb::post, "com.atproto.repo.createRecord", PublishKind::create, true, create_record},
     {verb::get, "com.atproto.repo.listRecords", PublishKind::lookup, false, list_records},
 };

@@ -4,6 +4,8 @@
 //
 //   POST com.atproto.repo.createRecord  {"repo","collection","record","rkey"?,"validate"?}
 //        → {"uri","cid","commit":{"cid","rev"},"validationStatus":"valid"}
+//   POST com.atproto.repo.uploadBlob  raw bytes, Content-Type = the blob's type
+//        → {"blob":{"$type":"blob","ref":{"$link"},"mimeType","size"}} (kept for GET /_sim/media)
 //   GET  com.atproto.repo.listRecords?repo=&collection=&limit=&cursor=&reverse=
 //        → {"records":[{"uri","cid","value"}],"cursor"?}
 #pragma once

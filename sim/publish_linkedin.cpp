@@ -10,6 +10,8 @@
 #include <boost/json/parse.hpp>
 
 #include "sim/api_support.hpp"
+#include "sim/media_uploads.hpp"
+#include "sim/publish_upload_builders.hpp"
 #include "sim/publish_business.hpp"
 
 namespace postfuze::sim::publish {
@@ -166,7 +168,200 @@ json::object page_of(const std::vector<SimPost>& items, int count, int start, Re
           {"elements", std::move(elements)}};
 }
 
+// ---- Images and videos API (learn.microsoft.com "Images API", "Videos API"):
+// initializeUpload hands out upload URLs on this simulator; the bytes go there
+// by PUT; a video's parts are ~4 MiB byte ranges whose ETags finalizeUpload
+// must list in order.
+
+constexpr std::int64_t kVideoPartBytes = 4 * 1024 * 1024;  // every part but the last (contract §25.3)
+constexpr std::int64_t kMaxVideoBytes = 5LL * 1024 * 1024 * 1024;
+constexpr std::size_t kMaxAltText = 4086;
+
+// content.media {"id","altText"?,"title"?}: an AVAILABLE image or video of this login.
+std::string check_media_content(PublishCall& pc, const json::value& content, std::string& urn_out) {
+  if (content.get_object().size() != 1) return "content holds one of article or media";
+  const auto* media = content.get_object().if_contains("media");
+  if (media == nullptr || !media->is_object()) return "must be an object";
+  for (const auto& [key, v] : media->get_object())
+    if (key != "id" && key != "altText" && key != "title") return "unrecognized field " + std::string(key);
+  const auto* id = media->get_object().if_contains("id");
+  if (id == nullptr || !id->is_string()) return "id is required";
+  const std::string urn(id->get_string());
+  if (!urn.starts_with("urn:li:image:") && !urn.starts_with("urn:li:video:")) return "id must be an image or video URN";
+  auto up = find_upload(pc.sim, "linkedin", urn);
+  if (!up || up->owner != pc.user().id) return "unknown media " + urn;
+  if (up->state != "succeeded") return "media " + urn + " is not AVAILABLE (upload not finished)";
+  if (const auto* alt = media->get_object().if_contains("altText")) {
+    if (!alt->is_string() || code_points(alt->get_string()) > kMaxAltText) return "altText is a string of at most 4086 characters";
+    update_upload(pc.sim, "linkedin", urn, [&](SimUpload& u) { u.extra["altText"] = alt->get_string(); });
+  }
+  urn_out = urn;
+  return {};
+}
+
+std::int64_t uploads_expire_at(const PublishCall& pc) { return ms(pc.now() + std::chrono::hours(24)); }
+
+// An upload URL on this simulator for `key` (what the real API points at its upload host).
+std::string upload_url(const PublishCall& pc, std::string_view key) {
+  return pc.sim.base_url + "/linkedin/api/dms-uploads/" + std::string(key);
+}
+
+// The owner in initializeUploadRequest: the member or an organisation they post for.
+std::optional<http::Response> check_owner(PublishCall& pc, const json::object& init, std::string& owner) {
+  const auto* o = init.if_contains("owner");
+  if (o == nullptr || !o->is_string()) return unprocessable(pc, "/initializeUploadRequest/owner", "field is required but not found");
+  owner = std::string(o->get_string());
+  return check_actor(pc, owner, true, "media owner");
+}
+
 }  // namespace
+
+http::Response linkedin_images(PublishCall& pc) {
+  if (auto refused = check_headers(pc)) return std::move(*refused);
+  if (pc.query.get("action") != "initializeUpload") return bad(pc, "Only action=initializeUpload is supported.");
+  auto body = json_body(pc);
+  const auto* init = body ? body->if_contains("initializeUploadRequest") : nullptr;
+  if (init == nullptr || !init->is_object())
+    return unprocessable(pc, "/initializeUploadRequest", "field is required but not found");
+  std::string owner;
+  if (auto refused = check_owner(pc, init->get_object(), owner)) return std::move(*refused);
+  SimUpload u;
+  u.platform = "linkedin";
+  u.id = "urn:li:image:C4E" + std::to_string(10'000'000'000ull + pc.next_id());
+  u.owner = pc.user().id;
+  u.kind = "image";
+  u.extra["author"] = owner;
+  u.extra["key"] = "img-" + std::to_string(pc.next_id());
+  u = add_upload(pc.sim, std::move(u));
+  return ok_json(json::object{{"value",
+                               {{"uploadUrlExpiresAt", uploads_expire_at(pc)},
+                                {"uploadUrl", upload_url(pc, u.extra.at("key").as_string())},
+                                {"image", u.id}}}});
+}
+
+http::Response linkedin_videos(PublishCall& pc) {
+  if (auto refused = check_headers(pc)) return std::move(*refused);
+  const auto action = pc.query.get("action");
+  auto body = json_body(pc);
+  if (!body) return bad(pc, "The body must be a JSON object (Content-Type: application/json).");
+  if (action == "initializeUpload") {
+    const auto* init = body->if_contains("initializeUploadRequest");
+    if (init == nullptr || !init->is_object())
+      return unprocessable(pc, "/initializeUploadRequest", "field is required but not found");
+    std::string owner;
+    if (auto refused = check_owner(pc, init->get_object(), owner)) return std::move(*refused);
+    const auto* size = init->get_object().if_contains("fileSizeBytes");
+    if (size == nullptr || !size->is_int64() || size->get_int64() <= 0 || size->get_int64() > kMaxVideoBytes)
+      return unprocessable(pc, "/initializeUploadRequest/fileSizeBytes", "a positive size up to 5 GB is required");
+    for (std::string_view flag : {"uploadCaptions", "uploadThumbnail"})
+      if (const auto* f = init->get_object().if_contains(flag); f != nullptr && !f->is_bool())
+        return unprocessable(pc, "/initializeUploadRequest/" + std::string(flag), "is not a boolean");
+    SimUpload u;
+    u.platform = "linkedin";
+    u.id = "urn:li:video:C5F" + std::to_string(10'000'000'000ull + pc.next_id());
+    u.owner = pc.user().id;
+    u.kind = "video";
+    u.content_type = "video/mp4";
+    u.declared_size = size->get_int64();
+    u.extra["author"] = owner;
+    u.extra["token"] = "tok-" + std::to_string(pc.next_id());
+    json::array instructions, keys;
+    for (std::int64_t first = 0, part = 0; first < u.declared_size; first += kVideoPartBytes, ++part) {
+      const std::int64_t last = std::min(first + kVideoPartBytes, u.declared_size) - 1;
+      const std::string key = "vid-" + std::to_string(pc.next_id()) + "-" + std::to_string(part);
+      keys.push_back(json::object{{"key", key}, {"first", first}, {"last", last}});
+      instructions.push_back(json::object{{"uploadUrl", upload_url(pc, key)}, {"firstByte", first}, {"lastByte", last}});
+    }
+    u.extra["parts"] = std::move(keys);
+    u.extra["etags"] = json::array{};
+    u = add_upload(pc.sim, std::move(u));
+    return ok_json(json::object{{"value",
+                                 {{"uploadUrlsExpireAt", uploads_expire_at(pc)},
+                                  {"video", u.id},
+                                  {"uploadInstructions", std::move(instructions)},
+                                  {"uploadToken", u.extra.at("token")}}}});
+  }
+  if (action == "finalizeUpload") {
+    const auto* fin = body->if_contains("finalizeUploadRequest");
+    if (fin == nullptr || !fin->is_object())
+      return unprocessable(pc, "/finalizeUploadRequest", "field is required but not found");
+    const auto* video = fin->get_object().if_contains("video");
+    const auto* token = fin->get_object().if_contains("uploadToken");
+    const auto* ids = fin->get_object().if_contains("uploadedPartIds");
+    if (video == nullptr || !video->is_string() || token == nullptr || !token->is_string() || ids == nullptr ||
+        !ids->is_array())
+      return unprocessable(pc, "/finalizeUploadRequest", "video, uploadToken and uploadedPartIds are required");
+    auto up = find_upload(pc.sim, "linkedin", video->get_string());
+    if (!up || up->owner != pc.user().id || up->kind != "video")
+      return refusal(pc, 404, "NOT_FOUND", "No video " + std::string(video->get_string()) + ".");
+    if (up->extra.at("token") != *token) return bad(pc, "The uploadToken does not belong to this video.");
+    if (up->state != "uploading") return bad(pc, "The video upload is already finalized.");
+    if (static_cast<std::int64_t>(up->bytes.size()) != up->declared_size)
+      return bad(pc, "finalizeUpload before every part was uploaded: " + std::to_string(up->bytes.size()) + " of " +
+                         std::to_string(up->declared_size) + " bytes.");
+    if (*ids != up->extra.at("etags"))
+      return bad(pc, "uploadedPartIds must list every part's ETag in upload order.");
+    if (!looks_like("video/mp4", up->bytes)) return bad(pc, "The uploaded file is not a video LinkedIn can process.");
+    update_upload(pc.sim, "linkedin", up->id, [](SimUpload& u) { u.state = "succeeded"; });
+    return http::empty_response(http::bhttp::status::ok);
+  }
+  return bad(pc, "Only action=initializeUpload or action=finalizeUpload is supported.");
+}
+
+http::Response linkedin_upload_put(PublishCall& pc) {
+  const std::string key(pc.req.param("key"));
+  const std::string& data = pc.req.message.body();
+  // The upload a key belongs to, and for a video which part.
+  std::optional<SimUpload> found;
+  int part = -1;
+  pc.sim.state.with([&](SimState::Data& d) {
+    for (const auto& [id, u] : d.uploads) {
+      if (u.platform != "linkedin") continue;
+      if (const auto* k = u.extra.if_contains("key"); k && k->as_string() == key) found = u;
+      if (const auto* parts = u.extra.if_contains("parts"))
+        for (std::size_t i = 0; i < parts->as_array().size(); ++i)
+          if (parts->as_array()[i].at("key").as_string() == key) {
+            found = u;
+            part = static_cast<int>(i);
+          }
+    }
+  });
+  if (!found || found->owner != pc.user().id) return refusal(pc, 404, "NOT_FOUND", "Unknown upload URL.");
+  if (data.empty()) return bad(pc, "The upload body is empty.");
+  if (found->kind == "image") {
+    if (found->state != "uploading") return bad(pc, "This image was already uploaded.");
+    std::string type;
+    for (std::string_view t : {"image/jpeg", "image/png", "image/gif"})
+      if (looks_like(t, data)) type = std::string(t);
+    if (type.empty()) return bad(pc, "The uploaded file is not a JPEG, PNG or GIF image.");
+    update_upload(pc.sim, "linkedin", found->id, [&](SimUpload& u) {
+      u.bytes = data;
+      u.content_type = type;
+      u.chunks = {static_cast<std::int64_t>(data.size())};
+      u.state = "succeeded";
+    });
+    return http::empty_response(http::bhttp::status::created);
+  }
+  // A video part: in order, exactly its byte range.
+  const auto& range = found->extra.at("parts").as_array()[static_cast<std::size_t>(part)];
+  const std::int64_t want = range.at("last").as_int64() - range.at("first").as_int64() + 1;
+  if (found->state != "uploading") return bad(pc, "The video upload is already finalized.");
+  if (static_cast<std::size_t>(part) != found->chunks.size())
+    return bad(pc, "Part " + std::to_string(part) + " is out of order: expected part " +
+                       std::to_string(found->chunks.size()) + ".");
+  if (static_cast<std::int64_t>(data.size()) != want)
+    return bad(pc, "Part " + std::to_string(part) + " must be exactly " + std::to_string(want) + " bytes; got " +
+                   std::to_string(data.size()) + ".");
+  const std::string etag = "/ambry-video/signedId/" + sha256_hex(data).substr(0, 24);
+  update_upload(pc.sim, "linkedin", found->id, [&](SimUpload& u) {
+    u.bytes += data;
+    u.chunks.push_back(static_cast<std::int64_t>(data.size()));
+    u.extra["etags"].as_array().push_back(json::value(etag));
+  });
+  http::Response res = http::empty_response(http::bhttp::status::ok);
+  res.set(http::bhttp::field::etag, etag);
+  return res;
+}
 
 http::Response linkedin_create_post(PublishCall& pc) {
   if (auto refused = check_headers(pc)) return std::move(*refused);
@@ -208,11 +403,15 @@ http::Response linkedin_create_post(PublishCall& pc) {
     return unprocessable(pc, "/lifecycleState", "must be PUBLISHED");
   if (const auto* r = body->if_contains("isReshareDisabledByAuthor"); r != nullptr && !r->is_bool())
     return unprocessable(pc, "/isReshareDisabledByAuthor", "is not a boolean");
-  if (content != nullptr) {
-    // Only article (link) content is simulated: media needs the upload APIs.
+  std::string media_urn;
+  if (content != nullptr && content->is_object() && content->get_object().contains("media")) {
+    // One uploaded image or video (images/videos APIs below), optional altText / title.
+    if (auto problem = check_media_content(pc, *content, media_urn); !problem.empty())
+      return unprocessable(pc, "/content/media", problem);
+  } else if (content != nullptr) {
     const auto* article = content->is_object() ? content->get_object().if_contains("article") : nullptr;
     if (article == nullptr || !article->is_object() || content->get_object().size() != 1)
-      return unprocessable(pc, "/content", "only {\"article\":{…}} is supported by the simulator");
+      return unprocessable(pc, "/content", "only {\"article\":{…}} or {\"media\":{…}} is supported by the simulator");
     const auto* source = article->get_object().if_contains("source");
     if (source == nullptr || !source->is_string() || !http_url(source->get_string()))
       return unprocessable(pc, "/content/article/source", "must be an absolute http(s) URL");
@@ -232,6 +431,7 @@ http::Response linkedin_create_post(PublishCall& pc) {
   for (std::string_view key : {"visibility", "distribution", "lifecycleState", "isReshareDisabledByAuthor", "content"})
     if (const auto* v = body->if_contains(key)) post.extra[key] = *v;
   post = pc.store(std::move(post));
+  if (!media_urn.empty()) update_upload(pc.sim, "linkedin", media_urn, [](SimUpload& u) { u.used = true; });
   // 201 with an empty body; the URN only in x-restli-id (§6, §18).
   http::Response res = http::empty_response(http::bhttp::status::created);
   res.set("x-restli-id", post.id);

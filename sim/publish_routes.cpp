@@ -9,6 +9,7 @@
 #include "sim/publish_builders.hpp"
 #include "sim/publish_business.hpp"
 #include "sim/publish_media_builders.hpp"
+#include "sim/publish_upload_builders.hpp"
 
 namespace postfuze::sim {
 
@@ -24,6 +25,12 @@ const PublishRoute kRoutes[] = {
     {"x", verb::post, "/2/tweets", PublishKind::create, "tweet.read tweet.write users.read",
      publish::x_create_tweet},
     {"x", verb::get, "/2/users/{id}/tweets", PublishKind::lookup, "tweet.read users.read", publish::x_user_tweets},
+    // X media upload, v2 (publish_x_media.cpp): every call needs media.write.
+    {"x", verb::post, "/2/media/upload/initialize", PublishKind::create, "media.write", publish::x_media_initialize},
+    {"x", verb::post, "/2/media/upload/{id}/append", PublishKind::create, "media.write", publish::x_media_append},
+    {"x", verb::post, "/2/media/upload/{id}/finalize", PublishKind::create, "media.write", publish::x_media_finalize},
+    {"x", verb::get, "/2/media/upload", PublishKind::lookup, "media.write", publish::x_media_status},
+    {"x", verb::post, "/2/media/metadata", PublishKind::create, "media.write", publish::x_media_metadata},
     {"threads", verb::post, "/{user}/threads", PublishKind::create, "threads_basic threads_content_publish",
      nullptr, publish::threads_create_container},
     {"threads", verb::post, "/{user}/threads_publish", PublishKind::create, "threads_basic threads_content_publish",
@@ -39,8 +46,26 @@ const PublishRoute kRoutes[] = {
     // LinkedIn §6: the scope depends on the author (member or organisation), so its builders check it.
     {"linkedin", verb::post, "/rest/posts", PublishKind::create, "", publish::linkedin_create_post},
     {"linkedin", verb::get, "/rest/posts", PublishKind::lookup, "", publish::linkedin_find_posts},
+    {"linkedin", verb::post, "/rest/images", PublishKind::create, "", publish::linkedin_images},
+    {"linkedin", verb::post, "/rest/videos", PublishKind::create, "", publish::linkedin_videos},
+    {"linkedin", verb::put, "/dms-uploads/{key}", PublishKind::create, "", publish::linkedin_upload_put},
     {"linkedin", verb::post, "/rest/socialActions/{urn}/comments", PublishKind::create, "", publish::linkedin_create_comment},
     {"linkedin", verb::get, "/rest/socialActions/{urn}/comments", PublishKind::lookup, "", publish::linkedin_comments},
+    // YouTube §8: resumable upload (publish_youtube.cpp).
+    {"youtube", verb::post, "/upload/youtube/v3/videos", PublishKind::create,
+     "https://www.googleapis.com/auth/youtube.upload|https://www.googleapis.com/auth/youtube", publish::youtube_start_upload},
+    {"youtube", verb::put, "/upload/youtube/v3/videos", PublishKind::create,
+     "https://www.googleapis.com/auth/youtube.upload|https://www.googleapis.com/auth/youtube", publish::youtube_upload_bytes},
+    {"youtube", verb::get, "/youtube/v3/search", PublishKind::lookup,
+     "https://www.googleapis.com/auth/youtube.readonly|https://www.googleapis.com/auth/youtube", publish::youtube_search},
+    // TikTok §10: direct post (publish_tiktok.cpp); the upload URL carries its own token.
+    {"tiktok", verb::post, "/post/publish/creator_info/query/", PublishKind::lookup, "video.publish",
+     publish::tiktok_creator_info},
+    {"tiktok", verb::post, "/post/publish/video/init/", PublishKind::create, "video.publish", publish::tiktok_video_init},
+    {"tiktok", verb::put, "/upload/video/", PublishKind::create, "", publish::tiktok_upload_chunk, nullptr, false},
+    {"tiktok", verb::post, "/post/publish/content/init/", PublishKind::create, "video.publish", nullptr,
+     publish::tiktok_photo_init},
+    {"tiktok", verb::post, "/post/publish/status/fetch/", PublishKind::lookup, "video.publish", publish::tiktok_status},
     // Facebook Pages §4 (Page token checked by the builders).
     {"facebook", verb::post, "/{page}/feed", PublishKind::create, "pages_manage_posts", publish::facebook_create_post},
     {"facebook", verb::get, "/{page}/feed", PublishKind::lookup, "pages_read_engagement", publish::facebook_feed},
@@ -173,6 +198,7 @@ PlatformHandler publish_handler(const PublishRoute& route) {
     // Built as a std::function first: GCC 12 rejects some lambdas written inside a co_await.
     const std::function<boost::asio::awaitable<http::Response>(PublishCall&)> handle =
         [&route, &call](PublishCall& p) -> boost::asio::awaitable<http::Response> {
+      if (!route.bearer) co_return route.build(p);
       auto token = live_bearer(call, presented_token(call, p.query));
       if (!token)
         co_return api_error(call, ApiProblem::unauthorized, "The access token is invalid, expired or revoked.");

@@ -73,6 +73,9 @@ struct PublishRoute {
   std::string_view scopes;
   PublishBuilder build;
   AsyncPublishBuilder build_async = nullptr;  // used instead of `build` when set (`build` is then nullptr)
+  // false: no bearer check, for upload URLs the platform signs itself (TikTok's
+  // upload_url, Reddit's lease); the builder checks the URL's own credential.
+  bool bearer = true;
 };
 
 std::span<const PublishRoute> publish_routes();

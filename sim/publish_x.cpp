@@ -8,6 +8,7 @@
 #include "sim/api_support.hpp"
 #include "sim/errors.hpp"
 #include "sim/publish_builders.hpp"
+#include "sim/publish_upload_builders.hpp"
 
 namespace postfuze::sim::publish {
 
@@ -133,6 +134,17 @@ http::Response x_create_tweet(PublishCall& pc) {
   for (const auto& p : mine)
     if (!text.empty() && p.text == text)
       return problem(pc, 403, "about:blank", "Forbidden", "You are not allowed to create a Tweet with duplicate content.");
+
+  if (const auto* media = in.if_contains("media")) {
+    if (!media->is_object()) return invalid(pc, "$.media: object expected");
+    for (const auto& [key, _] : media->get_object())
+      if (key != "media_ids" && key != "tagged_user_ids")
+        return invalid(pc, "$.media." + std::string(key) +
+                               ": is not defined in the schema and the schema does not allow additional properties");
+    const auto* ids = media->get_object().if_contains("media_ids");
+    if (!ids) return invalid(pc, "$.media.media_ids: is missing but it is required");
+    if (auto problem = x_media_ready(pc, *ids); !problem.empty()) return invalid(pc, problem);
+  }
 
   const std::string id = std::to_string(1'870'000'000'000'000'000ull + pc.next_id());
   pc.store(SimPost{.id = id, .author = pc.actor, .text = text, .parent_id = parent_id, .root_id = root_id,

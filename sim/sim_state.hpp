@@ -25,6 +25,7 @@
 #include "sim/platform.hpp"
 #include "sim/publish_faults.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sim_upload.hpp"
 
 namespace postfuze::sim {
 
@@ -175,6 +176,7 @@ class SimState {
     std::map<std::string, PublishFaults, std::less<>> publish_faults;  // by platform ("bluesky" too)
     std::vector<SimPost> posts;                                        // in creation order
     std::map<std::string, SimContainer> containers;                    // by container id
+    std::map<std::string, SimUpload> uploads;                          // by upload id (media_uploads.hpp)
     std::uint64_t next_id = 1;  // feeds post ids: unique and increasing within a run
 
     Scenario scenario(std::string_view platform) const;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/time_format.hpp"
+#include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 
 namespace postfuze::publishers {
@@ -142,6 +143,62 @@ std::optional<json::object> strong_ref(const std::optional<PlatformRef>& ref) {
   return out;
 }
 
+constexpr std::size_t kMaxImages = 4;              // app.bsky.embed.images maxLength
+constexpr std::int64_t kMaxImageBytes = 1'000'000;  // app.bsky.embed.images#image maxSize (contract §25.12)
+
+struct Embed {
+  std::optional<json::object> embed;
+  std::optional<PublishResult> failure;
+};
+
+// The container's images (up to 4) as blobs: uploadBlob with the raw bytes
+// and their exact Content-Type, then app.bsky.embed.images with each blob,
+// its alt text (required, may be empty) and aspectRatio when known.
+boost::asio::awaitable<Embed> images_embed(const PublishContext& ctx, const PublishItem& item) {
+  Embed out;
+  json::array images;
+  for (const MediaItem& m : item.media) {
+    if (m.kind != "image" && m.kind != "gif") continue;
+    if (images.size() == kMaxImages) break;
+    if (m.size > kMaxImageBytes) {
+      out.failure = media_failure(kMediaTooLarge, "Bluesky takes images up to 1,000,000 bytes; " + m.id + " has " +
+                                                      std::to_string(m.size));
+      co_return out;
+    }
+    Bytes bytes = co_await read_bytes(ctx, m, 0, m.size);
+    if (bytes.failure) {
+      out.failure = std::move(bytes.failure);
+      co_return out;
+    }
+    auto req = request(ctx, verb::post, xrpc(ctx, "com.atproto.repo.uploadBlob"));
+    req.headers.emplace_back("Content-Type", m.content_type);
+    req.body = std::move(bytes.data);
+    const net::OutboundResult r = co_await ctx.http.send(std::move(req));
+    if (!r.response || r.failure) {
+      out.failure = upload_failure(r, ctx.clock, "Bluesky uploadBlob failed");
+      co_return out;
+    }
+    if (r.response->status < 200 || r.response->status >= 300) {
+      out.failure = refusal(ctx, *r.response);
+      if (out.failure->outcome == Outcome::permanent) out.failure->error_code = kMediaRejected;
+      co_return out;
+    }
+    const auto answer = json_object(r.response->body);
+    const auto* blob = answer ? answer->if_contains("blob") : nullptr;
+    if (!blob || !blob->is_object()) {
+      out.failure = media_failure(kUnexpectedAnswer, "Bluesky answered uploadBlob without a blob");
+      out.failure->outcome = Outcome::transient;
+      co_return out;
+    }
+    json::object image{{"image", *blob}, {"alt", m.alt_text}};
+    if (m.width && m.height && *m.width > 0 && *m.height > 0)
+      image["aspectRatio"] = {{"width", *m.width}, {"height", *m.height}};
+    images.push_back(std::move(image));
+  }
+  if (!images.empty()) out.embed = json::object{{"$type", "app.bsky.embed.images"}, {"images", std::move(images)}};
+  co_return out;
+}
+
 class BlueskyPublisher final : public Publisher {
  public:
   boost::asio::awaitable<PublishResult> create(const PublishContext& ctx, const PublishItem& item) const override {
@@ -150,6 +207,9 @@ class BlueskyPublisher final : public Publisher {
     record["text"] = item.text;
     record["createdAt"] = core::format_timestamp(ctx.clock.now());
     if (json::array facets = co_await facets_for(ctx, item.text); !facets.empty()) record["facets"] = std::move(facets);
+    Embed embed = co_await images_embed(ctx, item);
+    if (embed.failure) co_return std::move(*embed.failure);
+    if (embed.embed) record["embed"] = std::move(*embed.embed);
     if (item.position > 0) {
       auto root = strong_ref(item.root), parent = strong_ref(item.parent);
       if (!root || !parent) {

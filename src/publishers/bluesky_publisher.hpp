@@ -4,7 +4,11 @@
 // (resolved to DIDs through com.atproto.identity.resolveHandle at that PDS;
 // an unresolvable mention stays plain text) and #tags, indexed in UTF-8 bytes.
 // Containers 1+ reply with {root, parent} strong refs taken from the earlier
-// refs' extra {"uri","cid"}. find() reads com.atproto.repo.listRecords.
+// refs' extra {"uri","cid"}. Up to 4 images of the container go first as
+// blobs (com.atproto.repo.uploadBlob, raw bytes with their exact type; over
+// 1,000,000 bytes is media_too_large) and are embedded as
+// app.bsky.embed.images with alt text and aspectRatio. find() reads
+// com.atproto.repo.listRecords.
 // XRPC ExpiredToken / InvalidToken / AuthMissing mean the session. Stateless.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
+#include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 #include "publishers/publish_steps.hpp"
 
@@ -134,14 +135,158 @@ PublishResult refused(const PublishContext& ctx, const net::OutboundResult& r) {
   return out;
 }
 
+struct Attached {
+  std::optional<json::object> media;  // content.media
+  std::optional<PublishResult> failure;
+};
+
+std::optional<std::string> string_at(const json::object& o, std::string_view key) {
+  if (const auto* v = o.if_contains(key); v != nullptr && v->is_string()) return std::string(v->get_string());
+  return std::nullopt;
+}
+
+// The "value" object of an initializeUpload answer, or nullopt.
+std::optional<json::object> value_of(const net::OutboundResult& r) {
+  auto body = json_object(r.response->body);
+  const auto* v = body ? body->if_contains("value") : nullptr;
+  if (v == nullptr || !v->is_object()) return std::nullopt;
+  return v->get_object();
+}
+
+PublishResult upload_refused(const PublishContext& ctx, const net::OutboundResult& r, std::string_view step) {
+  if (!r.response || r.failure) return upload_failure(r, ctx.clock, "LinkedIn " + std::string(step) + " failed");
+  PublishResult out = refused(ctx, r);
+  if (out.outcome == Outcome::permanent) out.error_code = kMediaRejected;
+  return out;
+}
+
+PublishResult unreadable(std::string_view what) {
+  PublishResult out = media_failure(kUnexpectedAnswer, "LinkedIn answered without " + std::string(what));
+  out.outcome = Outcome::transient;  // nothing is posted yet: uploading again is safe
+  return out;
+}
+
+// Images API: initializeUpload → PUT the bytes to uploadUrl → content.media.
+boost::asio::awaitable<Attached> attach_image(const PublishContext& ctx, const MediaItem& m, const std::string& owner) {
+  Attached out;
+  auto init = request(ctx, verb::post, ctx.spec.api_url("/rest/images?action=initializeUpload"));
+  init.headers.emplace_back("Content-Type", "application/json");
+  init.body = json::serialize(json::object{{"initializeUploadRequest", {{"owner", owner}}}});
+  net::OutboundResult r = co_await ctx.http.send(std::move(init));
+  if (!succeeded(r)) {
+    out.failure = upload_refused(ctx, r, "image initializeUpload");
+    co_return out;
+  }
+  const auto value = value_of(r);
+  const auto url = value ? string_at(*value, "uploadUrl") : std::nullopt;
+  const auto image = value ? string_at(*value, "image") : std::nullopt;
+  if (!url || !image) {
+    out.failure = unreadable("an uploadUrl and image URN");
+    co_return out;
+  }
+  Bytes bytes = co_await read_bytes(ctx, m, 0, m.size);
+  if (bytes.failure) {
+    out.failure = std::move(bytes.failure);
+    co_return out;
+  }
+  auto put = bearer_request(ctx, verb::put, *url);
+  put.headers.emplace_back("Content-Type", "application/octet-stream");
+  put.body = std::move(bytes.data);
+  r = co_await ctx.http.send(std::move(put));
+  if (!succeeded(r)) {
+    out.failure = upload_refused(ctx, r, "image upload");
+    co_return out;
+  }
+  json::object media{{"id", *image}};
+  if (!m.alt_text.empty()) media["altText"] = m.alt_text;
+  out.media = std::move(media);
+  co_return out;
+}
+
+// Videos API: initializeUpload (fileSizeBytes) → PUT each part's byte range
+// to its uploadUrl, keeping the ETags in order → finalizeUpload → content.media.
+boost::asio::awaitable<Attached> attach_video(const PublishContext& ctx, const MediaItem& m, const std::string& owner) {
+  Attached out;
+  auto init = request(ctx, verb::post, ctx.spec.api_url("/rest/videos?action=initializeUpload"));
+  init.headers.emplace_back("Content-Type", "application/json");
+  init.body = json::serialize(json::object{{"initializeUploadRequest",
+                                            {{"owner", owner},
+                                             {"fileSizeBytes", m.size},
+                                             {"uploadCaptions", false},
+                                             {"uploadThumbnail", false}}}});
+  net::OutboundResult r = co_await ctx.http.send(std::move(init));
+  if (!succeeded(r)) {
+    out.failure = upload_refused(ctx, r, "video initializeUpload");
+    co_return out;
+  }
+  const auto value = value_of(r);
+  const auto video = value ? string_at(*value, "video") : std::nullopt;
+  const auto token = value ? string_at(*value, "uploadToken") : std::nullopt;
+  const std::vector<const json::object*> parts = value ? objects_in(*value, "uploadInstructions") : std::vector<const json::object*>{};
+  if (!video || parts.empty()) {
+    out.failure = unreadable("a video URN and upload instructions");
+    co_return out;
+  }
+  json::array etags;
+  for (const json::object* part : parts) {
+    const auto url = string_at(*part, "uploadUrl");
+    const auto first = int_at(*part, "firstByte"), last = int_at(*part, "lastByte");
+    if (!url || !first || !last || *last < *first) {
+      out.failure = unreadable("a usable upload instruction");
+      co_return out;
+    }
+    Bytes bytes = co_await read_bytes(ctx, m, *first, *last - *first + 1);
+    if (bytes.failure) {
+      out.failure = std::move(bytes.failure);
+      co_return out;
+    }
+    auto put = bearer_request(ctx, verb::put, *url);
+    put.headers.emplace_back("Content-Type", "application/octet-stream");
+    put.body = std::move(bytes.data);
+    r = co_await ctx.http.send(std::move(put));
+    if (!succeeded(r)) {
+      out.failure = upload_refused(ctx, r, "video part upload");
+      co_return out;
+    }
+    std::string etag = r.response->header("etag");
+    if (etag.empty()) {
+      out.failure = unreadable("the part's ETag");
+      co_return out;
+    }
+    etags.push_back(json::value(std::move(etag)));
+  }
+  auto fin = request(ctx, verb::post, ctx.spec.api_url("/rest/videos?action=finalizeUpload"));
+  fin.headers.emplace_back("Content-Type", "application/json");
+  fin.body = json::serialize(json::object{
+      {"finalizeUploadRequest", {{"video", *video}, {"uploadToken", token.value_or("")}, {"uploadedPartIds", etags}}}});
+  r = co_await ctx.http.send(std::move(fin));
+  if (!succeeded(r)) {
+    out.failure = upload_refused(ctx, r, "video finalizeUpload");
+    co_return out;
+  }
+  out.media = json::object{{"id", *video}};
+  co_return out;
+}
+
 class LinkedInPublisher final : public Publisher {
  public:
   boost::asio::awaitable<PublishResult> create(const PublishContext& ctx, const PublishItem& item) const override {
     const std::string author = author_of(ctx);
     if (item.position == 0) {
+      json::object body = post_body(ctx, item, author);
+      // One image/GIF or video per post, the first (contract §25.3); an article link wins.
+      if (const MediaItem* m = first_media(item); m != nullptr && !body.contains("content")) {
+        Attached attached;
+        if (is_video(*m))
+          attached = co_await attach_video(ctx, *m, author);
+        else
+          attached = co_await attach_image(ctx, *m, author);
+        if (attached.failure) co_return std::move(*attached.failure);
+        body["content"] = {{"media", std::move(*attached.media)}};
+      }
       auto req = request(ctx, verb::post, ctx.spec.api_url("/rest/posts"));
       req.headers.emplace_back("Content-Type", "application/json");
-      req.body = json::serialize(post_body(ctx, item, author));
+      req.body = json::serialize(body);
       const net::OutboundResult r = co_await ctx.http.send(std::move(req));
       if (!succeeded(r)) co_return refused(ctx, r);
       // 201 with an empty body: the new post's URN is only in x-restli-id.

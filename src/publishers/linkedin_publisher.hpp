@@ -2,7 +2,11 @@
 // through the versioned Posts API (POST /rest/posts, 201 with the new URN in
 // `x-restli-id`), containers 1+ as comments on it
 // (POST /rest/socialActions/{urn}/comments), and find() through the
-// by-author finder and the comment list. Stateless; safe from any thread.
+// by-author finder and the comment list. The root post's first media item is
+// uploaded first: an image through the Images API (initializeUpload, PUT to
+// uploadUrl) with its altText, a video through the Videos API (initializeUpload
+// with fileSizeBytes, a PUT per ~4 MiB part collecting ETags, finalizeUpload);
+// the post names it in content.media. Stateless; safe from any thread.
 #pragma once
 
 #include <string>

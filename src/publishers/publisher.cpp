@@ -8,7 +8,9 @@
 #include "publishers/pinterest_publisher.hpp"
 #include "publishers/reddit_publisher.hpp"
 #include "publishers/threads_publisher.hpp"
+#include "publishers/tiktok_publisher.hpp"
 #include "publishers/x_publisher.hpp"
+#include "publishers/youtube_publisher.hpp"
 
 namespace postfuze::publishers {
 
@@ -38,6 +40,8 @@ const Publisher* publisher_for(std::string_view platform) {
       {"linkedin", linkedin_publisher},
       {"facebook", facebook_publisher},
       {"google_business", google_business_publisher},
+      {"youtube", youtube_publisher},
+      {"tiktok", tiktok_publisher},
       {"instagram", instagram_publisher},
       {"pinterest", pinterest_publisher},
   };
