@@ -54,6 +54,10 @@ Server::Server(net::io_context& io, ServerOptions options, Handler handler, cons
 
 Server::~Server() = default;
 
+void Server::add_stream_route(std::string prefix, StreamHandler handler) {
+  stream_routes_.push_back({std::move(prefix), std::move(handler)});
+}
+
 core::Result<tcp::endpoint> Server::listen(const std::string& address, std::uint16_t port) {
   boost::system::error_code ec;
   const auto ip = net::ip::make_address(address, ec);
@@ -144,9 +148,12 @@ net::awaitable<void> Server::reject(Connection& conn, const core::Error& error, 
   auto [ec, n] = co_await bhttp::async_write(conn.stream, res, use_tuple);
   access_log(method, path, res.result_int(), id, started);
   if (ec) co_return;
-  // Lingering close: closing with unread request bytes pending makes the
-  // kernel send RST, which can destroy the answer before the client reads it.
-  // So stop sending, then discard what the client still sends, briefly.
+  co_await linger(conn);
+}
+
+// Lingering close: closing with unread request bytes pending makes the
+// kernel send RST, which can destroy the answer before the client reads it.
+net::awaitable<void> Server::linger(Connection& conn) {
   boost::system::error_code ignored;
   conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   conn.stream.expires_after(std::chrono::seconds(2));
@@ -167,6 +174,24 @@ net::awaitable<Response> Server::respond(Request& req) {
   co_return problem_response(core::Error::internal_error("unhandled exception"));
 }
 
+net::awaitable<bool> Server::serve_stream(Connection& conn, beast::flat_buffer& buffer, ReadOutcome& in) {
+  const std::string_view client_id = in.stream->get()["X-Request-Id"];
+  const std::string request_id = sane_request_id(client_id) ? std::string(client_id) : new_request_id();
+  StreamExchange exchange(conn.stream, buffer, *in.stream, std::move(in.target), request_id,
+                          {options_.read_timeout, options_.write_timeout, !stopping_});
+  try {
+    co_await (*in.stream_handler)(exchange);
+  } catch (const std::exception& e) {
+    log_.error("stream handler failed", {{"request_id", request_id}, {"error", e.what()}});
+  }
+  if (!exchange.responded()) co_await exchange.respond(problem_response(core::Error::internal_error("no response")));
+  access_log(in.method, in.path, exchange.status(), request_id, in.started);
+  if (exchange.reusable()) co_return true;
+  // Unread body bytes may still be on their way: close without a reset.
+  if (!exchange.body_done()) co_await linger(conn);
+  co_return false;
+}
+
 // Reads one request. Returns it, or an error to answer before closing, or
 // neither when the connection should just close (idle timeout, client gone).
 net::awaitable<Server::ReadOutcome> Server::read_request(Connection& conn, beast::flat_buffer& buffer) {
@@ -184,10 +209,11 @@ net::awaitable<Server::ReadOutcome> Server::read_request(Connection& conn, beast
   }
   out.started = clock_.monotonic();
 
-  // Header and body are read under one deadline.
+  // Header and body are read under one deadline. The body limit is applied
+  // once the header says whether this is a stream route (which has none).
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
-  parser.body_limit(options_.body_limit);
+  parser.body_limit(boost::none);
   conn.stream.expires_after(options_.read_timeout);
   const core::Error too_large{core::ErrorCode::payload_too_large,
                               "The request body exceeds " + std::to_string(options_.body_limit) + " bytes.", {}, {}};
@@ -198,13 +224,31 @@ net::awaitable<Server::ReadOutcome> Server::read_request(Connection& conn, beast
   }
   if (hec == bhttp::error::header_limit) {
     out.reject = core::Error{core::ErrorCode::headers_too_large, "Request headers are too large.", {}, {}};
-  } else if (hec == bhttp::error::body_limit) {  // a declared Content-Length over the limit
-    out.reject = too_large;
   } else if (hec && hec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
              hec != bhttp::error::end_of_stream && hec != bhttp::error::partial_message) {
     out.reject = core::Error::bad_request("The request is not valid HTTP/1.1.");
   }
   if (hec) co_return out;
+
+  for (const auto& route : stream_routes_) {
+    if (!out.path.starts_with(route.prefix)) continue;
+    auto target = boost::urls::parse_origin_form(parser.get().target());
+    if (!target) {
+      out.reject = core::Error::bad_request("The request target is not a valid path.");
+      co_return out;
+    }
+    out.target = *target;
+    out.stream = std::make_unique<StreamExchange::Parser>(std::move(parser));
+    out.stream_handler = &route.handler;
+    co_return out;
+  }
+  // A declared Content-Length over the limit is refused before reading the
+  // body; a chunked body is cut by the parser as it grows.
+  if (parser.content_length().value_or(0) > options_.body_limit) {
+    out.reject = too_large;
+    co_return out;
+  }
+  parser.body_limit(options_.body_limit);
 
   if (!parser.is_done()) {
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -243,6 +287,10 @@ net::awaitable<void> Server::serve(tcp::socket socket) {
     if (in.reject) {
       co_await reject(*conn, *in.reject, in.method, in.path);
       break;
+    }
+    if (in.stream) {
+      if (!co_await serve_stream(*conn, buffer, in)) break;
+      continue;
     }
     if (!in.request) break;
     Request& req = *in.request;

@@ -10,6 +10,12 @@
 // header value). The handler never sees the socket; an exception escaping it
 // becomes a 500 problem carrying the request id.
 //
+// Stream routes (add_stream_route): requests under a path prefix skip the
+// body limit and the whole-request deadline and go, right after the header,
+// to a StreamHandler that reads the body and writes the response in pieces
+// under per-read and per-write deadlines (stream_exchange.hpp). They keep the
+// access log, X-Request-Id, keep-alive and shutdown rules.
+//
 // Shutdown: stop accepting, close idle connections, let in-flight requests
 // finish (their responses close the connection), and call `done` once every
 // connection has ended or the grace period has passed, whichever is first.
@@ -26,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -38,6 +45,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
+#include "http/stream_exchange.hpp"
 
 namespace postfuze::http {
 
@@ -56,6 +64,10 @@ class Server {
          core::Logger& log, core::Random& random);
   ~Server();
 
+  // Requests whose path starts with `prefix` (e.g. "/media-files/") go to
+  // `handler`. Call before start(); the first matching prefix wins.
+  void add_stream_route(std::string prefix, StreamHandler handler);
+
   // Binds and listens; port 0 picks a free port. Returns the bound endpoint.
   core::Result<boost::asio::ip::tcp::endpoint> listen(const std::string& address, std::uint16_t port);
   void start();
@@ -68,11 +80,23 @@ class Server {
     std::optional<core::Error> reject;
     std::string method, path;  // for the access log, when the header was read
     std::chrono::steady_clock::time_point started;
+    // Set for a stream route: the header is read, the body is not.
+    std::unique_ptr<StreamExchange::Parser> stream;
+    const StreamHandler* stream_handler = nullptr;
+    boost::urls::url target;
+  };
+  struct StreamRoute {
+    std::string prefix;
+    StreamHandler handler;
   };
   boost::asio::awaitable<ReadOutcome> read_request(Connection& conn, boost::beast::flat_buffer& buffer);
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<Response> respond(Request& req);
+  // Runs a stream route; true when the connection may serve another request.
+  boost::asio::awaitable<bool> serve_stream(Connection& conn, boost::beast::flat_buffer& buffer, ReadOutcome& in);
+  // Stops sending, then discards what the client still sends, briefly.
+  boost::asio::awaitable<void> linger(Connection& conn);
   boost::asio::awaitable<void> reject(Connection& conn, const core::Error& error, std::string_view method,
                                       std::string_view path);
   void access_log(std::string_view method, std::string_view path, unsigned status, std::string_view request_id,
@@ -82,6 +106,7 @@ class Server {
   boost::asio::io_context& io_;
   ServerOptions options_;
   Handler handler_;
+  std::vector<StreamRoute> stream_routes_;  // fixed before start()
   const core::Clock& clock_;
   core::Logger& log_;
   core::Random& random_;
