@@ -126,6 +126,14 @@ const std::vector<ConfigVariable>& config_variables() {
        "<data dir>/media-work"},
       {"POSTFUZE_MEDIA_PROCESS_DELAY_MS", "--media-process-delay-ms",
        "test knob: wait this long after claiming each media job before working on it", "0"},
+      {"POSTFUZE_MEDIA_STORE", "--media-store",
+       "where media bytes live: disk (files under <data dir>/media, served by this server) or s3://BUCKET", "disk"},
+      {"POSTFUZE_S3_ENDPOINT", "--s3-endpoint", "S3-compatible endpoint, path-style (http(s)://host[:port])",
+       "https://s3.<region>.amazonaws.com"},
+      {"POSTFUZE_S3_REGION", "--s3-region", "S3 region used in request signatures", "us-east-1"},
+      {"POSTFUZE_S3_ACCESS_KEY_ID", "--s3-access-key-id", "S3 access key id (required with s3://)", "none"},
+      {"POSTFUZE_S3_SECRET_ACCESS_KEY", "--s3-secret-access-key",
+       "S3 secret access key (required with s3://; never logged)", "none"},
   };
   return vars;
 }
@@ -368,6 +376,11 @@ core::Result<Config> load_config(const EnvLookup& env, const std::vector<std::st
   c.media_process_delay = std::chrono::milliseconds(media_delay);
   c.media_work_dir = get("POSTFUZE_MEDIA_WORK_DIR").value_or(c.data_dir + "/media-work");
   if (c.media_work_dir.empty()) return config_error("POSTFUZE_MEDIA_WORK_DIR", "must not be empty");
+  auto objects = media::parse_object_store_settings(get("POSTFUZE_MEDIA_STORE"), get("POSTFUZE_S3_ENDPOINT"),
+                                                    get("POSTFUZE_S3_REGION"), get("POSTFUZE_S3_ACCESS_KEY_ID"),
+                                                    get("POSTFUZE_S3_SECRET_ACCESS_KEY"));
+  if (!objects) return std::move(objects).error();
+  c.media_objects = std::move(*objects);
 
   c.server.body_limit = static_cast<std::size_t>(body);
   c.server.read_timeout = std::chrono::milliseconds(read);

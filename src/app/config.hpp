@@ -17,6 +17,7 @@
 #include "core/result.hpp"
 #include "http/server.hpp"
 #include "media/media_types.hpp"
+#include "media/object_store_factory.hpp"
 #include "webhooks/dispatcher.hpp"
 
 namespace postfuze::app {
@@ -65,6 +66,8 @@ struct Config {
   std::chrono::milliseconds media_lease{600'000};
   std::string media_work_dir;
   std::chrono::milliseconds media_process_delay{0};
+  // Media storage (docs/decisions.md "Media storage"): disk or S3.
+  media::ObjectStoreSettings media_objects;
 };
 
 struct ConfigVariable {

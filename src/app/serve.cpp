@@ -18,7 +18,9 @@
 #include "crypto/secure_random.hpp"
 #include "http/server.hpp"
 #include "jobs/reencrypt.hpp"
+#include "media/media_file_routes.hpp"
 #include "media/media_worker.hpp"
+#include "media/object_store_factory.hpp"
 #include "net/http_client.hpp"
 #include "webhooks/dispatcher.hpp"
 #include "orgs/api_key_store.hpp"
@@ -123,9 +125,17 @@ int serve(const Config& config) {
   // Media (docs/media.md): per-kind caps and the processing scratch space;
   // ctx.objects is set where the object store is built.
   ctx.media_limits = config.media_limits;
+  // Media storage (docs/decisions.md "Media storage"): the disk store is
+  // served by this server at /media-files/; S3 is reached through its own client.
+  net::HttpClient object_http(io.get_executor(), clock, {"PostFuze-Server/1.0 (+media)", true, config.ca_file});
+  media::BuiltObjectStore objects = media::make_object_store(config.media_objects, config.data_dir, config.public_url,
+                                                             ring->derive("media-url"), object_http, clock, random);
+  ctx.objects = objects.store.get();
   http::Router router;
   api::mount_all(router, ctx);
   http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
+  if (objects.disk)
+    server.add_stream_route(std::string(media::kMediaFilesPrefix), media::media_file_handler(*objects.disk, log));
 
   auto bound = server.listen(config.listen_host, config.listen_port);
   if (!bound) {
@@ -138,6 +148,7 @@ int serve(const Config& config) {
                                    ? "http://" + host + ":" + std::to_string(bound->port())
                                    : config.public_url;
   connect_config.callback_url = base_url + "/api/v1/connect/callback";
+  if (objects.disk) objects.disk->set_public_url(base_url);
   connect_config.public_origin = normalize_origin(base_url).value_or(base_url);
   if (auto s = bootstrap_first_key(**db, clock, random, base_url); !s) {
     log.error("bootstrap failed", {{"error", s.error().internal}});
