@@ -59,7 +59,8 @@ core::Result<PresignedRequest> S3Store::presign_put(std::string_view key, std::s
     return core::Error::bad_request("invalid content type");
   const auto now = clock_.now();
   const auto ttl = lifetime(now, expires_at);
-  const auto url = boost::urls::parse_absolute_uri(object_url(key));
+  const std::string target = object_url(key);  // the view below points into it
+  const auto url = boost::urls::parse_absolute_uri(target);
   if (!url) return core::Error::internal_error("bad S3 endpoint");
   PresignedRequest out;
   out.method = "PUT";
@@ -73,7 +74,8 @@ core::Result<PresignedRequest> S3Store::presign_get(std::string_view key, core::
   if (!valid_object_key(key)) return core::Error::bad_request("invalid object key");
   const auto now = clock_.now();
   const auto ttl = lifetime(now, expires_at);
-  const auto url = boost::urls::parse_absolute_uri(object_url(key));
+  const std::string target = object_url(key);  // the view below points into it
+  const auto url = boost::urls::parse_absolute_uri(target);
   if (!url) return core::Error::internal_error("bad S3 endpoint");
   PresignedRequest out;
   out.method = "GET";

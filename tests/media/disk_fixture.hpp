@@ -85,6 +85,7 @@ class DiskFixture {
     return run_on(io_, std::move(op));
   }
 
+  boost::asio::io_context& io() { return io_; }
   ManualClock& clock() { return clock_; }
   media::DiskStore& store() { return store_; }
   std::uint16_t port() const { return port_; }
