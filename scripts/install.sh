@@ -2,9 +2,10 @@
 # Install the system packages PostFuze needs (Debian 12). Idempotent: only missing packages are installed,
 # and apt-get is not touched at all when everything is already present.
 #
-#   scripts/install.sh          build, test and run dependencies
+#   scripts/install.sh          build, test and run dependencies (nodejs and npm included: the test script
+#                               installs s3rver, the tests' local S3, from tests/s3/package-lock.json)
 #   scripts/install.sh bench    ... plus the benchmark extras (wrk, nginx-light)
-#   scripts/install.sh browser  ... plus the real-browser test tooling (chromium, nodejs, npm); the test
+#   scripts/install.sh browser  ... plus the real-browser test tooling (chromium); the test
 #                               script then installs npm's playwright-core from tests/browser/package-lock.json
 set -euo pipefail
 
@@ -19,17 +20,16 @@ packages=(
   ca-certificates curl
   python3  # tests/webhooks/receiver.py, the independent webhook receiver
 )
+# Node.js and npm: the tests' local S3 (s3rver, tests/s3) and the browser tests' playwright-core. From Debian
+# unless some Node.js with npm is already installed (a NodeSource nodejs bundles npm and conflicts with
+# Debian's npm package).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 for group in "$@"; do
   case "$group" in
     bench) packages+=(wrk nginx-light) ;;
-    browser)
-      packages+=(chromium)
-      # Node.js and npm from Debian unless some Node.js with npm is already installed (a NodeSource
-      # nodejs bundles npm and conflicts with Debian's npm package).
-      command -v node >/dev/null 2>&1 || packages+=(nodejs)
-      command -v npm >/dev/null 2>&1 || packages+=(npm)
-      ;;
+    browser) packages+=(chromium) ;;
     -h|--help)
       echo "usage: $0 [bench] [browser]"
       exit 0

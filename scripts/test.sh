@@ -4,8 +4,9 @@
 #      release (tests included)
 #   2. start a throwaway PostgreSQL 15 cluster on a free loopback port and export
 #      POSTFUZE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:<port>/postgres
+#      and s3rver (npm, tests/s3) exporting POSTFUZE_TEST_S3_ENDPOINT, _BUCKET, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY
 #   3. ctest in build/, then build the ASan/UBSan configuration and ctest in build-asan/
-# The cluster is stopped and its directory removed on any exit. Exits non-zero if any stage fails.
+# The cluster and s3rver are stopped and their directories removed on any exit. Exits non-zero if any stage fails.
 #
 # Extra arguments are passed to both ctest runs, e.g. `scripts/test.sh -R crypto`.
 # POSTFUZE_TEST_SKIP_ASAN=1 skips the sanitizer pass (quick local runs; CI never sets it).
@@ -124,6 +125,52 @@ stop_postgres() {
   fi
 }
 
+# --- local S3 (s3rver from npm, tests/s3) -----------------------------------------------------------------
+# The object-store tests' S3 endpoint: s3rver on a free loopback port with one bucket; it checks expiry and
+# access keys but not SigV4 signatures (tests/media/sigv4_test.cpp checks those against AWS's examples).
+s3_dir=""
+s3_pid=""
+start_s3() {
+  local attempt port
+  s3_dir=$(mktemp -d /tmp/postfuze-s3.XXXXXX) || return 1
+  for ((attempt = 1; attempt <= 5; attempt++)); do
+    port=$(pick_port) || { log "no free port found"; return 1; }
+    tests/s3/node_modules/.bin/s3rver -d "$s3_dir/data" -a 127.0.0.1 -p "$port" --silent \
+      --configure-bucket postfuze-test >"$s3_dir/s3rver.log" 2>&1 &
+    s3_pid=$!
+    for ((i = 0; i < 100; i++)); do
+      if ! kill -0 "$s3_pid" 2>/dev/null; then break; fi
+      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        export POSTFUZE_TEST_S3_ENDPOINT="http://127.0.0.1:$port" POSTFUZE_TEST_S3_BUCKET=postfuze-test \
+          POSTFUZE_TEST_S3_ACCESS_KEY_ID=S3RVER POSTFUZE_TEST_S3_SECRET_ACCESS_KEY=S3RVER
+        log "s3rver on 127.0.0.1:$port ($s3_dir)"
+        return 0
+      fi
+      sleep 0.1
+    done
+    stop_s3_process
+    log "s3rver did not start on port $port (attempt $attempt)"
+  done
+  cat "$s3_dir/s3rver.log" >&2
+  return 1
+}
+
+stop_s3_process() {
+  if [[ -n "$s3_pid" ]]; then
+    kill "$s3_pid" 2>/dev/null || true
+    wait "$s3_pid" 2>/dev/null || true
+    s3_pid=""
+  fi
+}
+
+stop_s3() {
+  stop_s3_process
+  if [[ -n "$s3_dir" ]]; then
+    rm -rf "$s3_dir"
+    s3_dir=""
+  fi
+}
+
 # Long steps (builds, ctest) run in their own process group, so a SIGINT/SIGTERM sent to this script alone
 # (bash would otherwise wait for the foreground child before running its trap) stops that whole step too.
 child=""
@@ -153,6 +200,7 @@ on_exit() {
     failed=1
   fi
   stop_postgres
+  stop_s3
   ((rc == 0)) || failed=1
   print_summary
   exit "$rc"
@@ -174,10 +222,17 @@ install_browser_tooling() {
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# s3rver, the local S3 for the object-store tests (tests/s3/package-lock.json).
+install_s3_tooling() {
+  (cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 stage install bash scripts/install.sh browser || exit 1
 stage "npm ci" install_browser_tooling || exit 1
+stage "npm ci s3" install_s3_tooling || exit 1
 stage "build release" run_child bash scripts/build.sh release || exit 1
 stage postgres start_postgres || exit 1
+stage s3 start_s3 || exit 1
 
 stage "ctest release" run_ctest build || true
 
