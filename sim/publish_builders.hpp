@@ -25,5 +25,7 @@ http::Response reddit_submit(PublishCall& pc);          // POST /api/submit
 http::Response reddit_comment(PublishCall& pc);         // POST /api/comment
 http::Response reddit_user_submitted(PublishCall& pc);  // GET /user/{name}/submitted
 http::Response reddit_user_comments(PublishCall& pc);   // GET /user/{name}/comments
+// Reddit's 429 for a missing or library-default User-Agent; nullopt when the agent is descriptive.
+std::optional<http::Response> reddit_throttled(PublishCall& pc);
 
 }  // namespace postfuze::sim::publish

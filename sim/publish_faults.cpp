@@ -24,7 +24,7 @@ std::string read_error(const json::value& v, std::string_view platform, std::opt
     out.reset();
     return {};
   }
-  if (!v.is_object()) return "must be an object {\"status\",\"count\"?,\"retry_after\"?,\"code\"?,\"message\"?} or null";
+  if (!v.is_object()) return "must be an object {\"status\",\"count\"?,\"retry_after\"?,\"code\"?,\"message\"?,\"path\"?} or null";
   InjectedPublishError e;
   bool has_status = false;
   for (const auto& [key, value] : v.as_object()) {
@@ -41,6 +41,9 @@ std::string read_error(const json::value& v, std::string_view platform, std::opt
     } else if (key == "code" || key == "message") {
       if (!value.is_string()) problem = "must be a string";
       else (key == "code" ? e.code : e.message) = value.as_string();
+    } else if (key == "path") {
+      if (!value.is_string() || !value.as_string().starts_with("/")) problem = "must be a path starting with /";
+      else e.path = value.as_string();
     } else {
       return "has an unknown member " + std::string(key);
     }
@@ -114,6 +117,7 @@ void add_publish_knobs(json::object& out, const PublishFaults& f) {
     e["retry_after"] = f.error->retry_after;
     e["code"] = f.error->code;
     e["message"] = f.error->message;
+    e["path"] = f.error->path;
     out["publish_error"] = std::move(e);
   } else {
     out["publish_error"] = nullptr;

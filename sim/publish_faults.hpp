@@ -7,7 +7,8 @@
 //
 //   publish_error         {"status":400-599 (200 on reddit: json.errors),
 //                          "count"?:n (calls that fail, then the knob clears; absent: every call),
-//                          "retry_after"?:seconds (Retry-After header), "code"?, "message"?} | null
+//                          "retry_after"?:seconds (Retry-After header), "code"?, "message"?,
+//                          "path"?:prefix (only create calls whose path starts with it, e.g. an upload URL's)} | null
 //   publish_delay_ms      every publish call (create and lookup) answers this much later
 //   created_then_timeout  {"delay_ms":N, "count"?:n (default 1)} | null: the post is created
 //                          and stored, then the answer waits delay_ms (a client with a shorter
@@ -27,6 +28,7 @@ struct InjectedPublishError {
   int retry_after = 0;           // seconds; 0: no Retry-After header
   std::string code;              // empty: the platform's usual code for the status
   std::string message;           // empty: "Simulated failure (publish_error)"
+  std::string path;              // non-empty: only create calls whose request path starts with this
 };
 
 struct CreatedThenTimeout {

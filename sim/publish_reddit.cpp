@@ -13,6 +13,7 @@
 #include "sim/api_support.hpp"
 #include "sim/errors.hpp"
 #include "sim/publish_builders.hpp"
+#include "sim/publish_upload_builders.hpp"
 
 namespace postfuze::sim::publish {
 
@@ -87,11 +88,7 @@ http::Response json_errors(PublishCall& pc, std::string_view code, std::string_v
 
 // Checks shared by the create calls; a refusal, or nullopt and the form.
 std::optional<http::Response> precheck(PublishCall& pc, std::optional<Params>& form) {
-  if (generic_agent(pc.req.header(http::bhttp::field::user_agent))) {
-    pc.rejected();
-    return with_rate_headers(
-        http::json_response(status::too_many_requests, json::object{{"message", "Too Many Requests"}, {"error", 429}}));
-  }
+  if (auto throttled = reddit_throttled(pc)) return throttled;
   if (!is_form(pc.req.header(http::bhttp::field::content_type)) || !(form = Params::parse(pc.req.message.body())))
     return api_error(*pc.call, ApiProblem::invalid_request, "The body must be application/x-www-form-urlencoded.");
   // Without api_type=json Reddit answers its old jQuery format, which no client should parse.
@@ -115,6 +112,7 @@ json::object link_data(const SimPost& p) {
           {"subreddit", e.at("subreddit")},
           {"author", e.at("author_name")},
           {"is_self", e.at("kind") == "self"},
+          {"is_reddit_media_domain", e.at("kind") == "image"},
           {"over_18", e.at("nsfw")},
           {"spoiler", e.at("spoiler")},
           {"link_flair_template_id", e.at("flair_id")},
@@ -137,11 +135,7 @@ json::object comment_data(const SimPost& p) {
 
 // One of the user's own listings, newest first: limit (≤ 100), after/before fullnames.
 http::Response listing(PublishCall& pc, bool comments) {
-  if (generic_agent(pc.req.header(http::bhttp::field::user_agent))) {
-    pc.rejected();
-    return with_rate_headers(
-        http::json_response(status::too_many_requests, json::object{{"message", "Too Many Requests"}, {"error", 429}}));
-  }
+  if (auto throttled = reddit_throttled(pc)) return std::move(*throttled);
   const std::string name = lower(pc.req.param("name"));
   int limit = 25;
   if (auto l = pc.query.get("limit")) {
@@ -188,6 +182,13 @@ http::Response listing(PublishCall& pc, bool comments) {
 
 }  // namespace
 
+std::optional<http::Response> reddit_throttled(PublishCall& pc) {
+  if (!generic_agent(pc.req.header(http::bhttp::field::user_agent))) return std::nullopt;
+  pc.rejected();
+  return with_rate_headers(
+      http::json_response(status::too_many_requests, json::object{{"message", "Too Many Requests"}, {"error", 429}}));
+}
+
 http::Response reddit_submit(PublishCall& pc) {
   std::optional<Params> form;
   if (auto refusal = precheck(pc, form)) return std::move(*refusal);
@@ -198,7 +199,8 @@ http::Response reddit_submit(PublishCall& pc) {
   if (!well_formed || lower(sr).starts_with(kMissingSubredditPrefix))
     return json_errors(pc, "SUBREDDIT_NOEXIST", "that subreddit doesn't exist", "sr");
   const std::string kind(form->get("kind").value_or(""));
-  if (kind != "self" && kind != "link") return json_errors(pc, "INVALID_OPTION", "that option is not valid", "kind");
+  if (kind != "self" && kind != "link" && kind != "image")
+    return json_errors(pc, "INVALID_OPTION", "that option is not valid", "kind");
   const std::string title(form->get("title").value_or(""));
   if (title.empty()) return json_errors(pc, "NO_TEXT", "we need something here", "title");
   if (title.size() > kMaxTitle * 4 || std::count_if(title.begin(), title.end(), [](char c) {
@@ -206,7 +208,15 @@ http::Response reddit_submit(PublishCall& pc) {
                                       }) > static_cast<long>(kMaxTitle))
     return json_errors(pc, "TOO_LONG", "this is too long (max: 300)", "title");
   std::string text, url;
-  if (kind == "self") {
+  std::optional<SimUpload> image;
+  if (kind == "image") {
+    auto uploaded = reddit_uploaded_image(pc, form->get("url").value_or(""));
+    if (auto* problem = std::get_if<std::string>(&uploaded)) return json_errors(pc, "BAD_IMAGE", *problem, "url");
+    image = std::get<SimUpload>(std::move(uploaded));
+    // Reddit serves the processed copy from its media domain.
+    const std::string_view filepath = image->extra.at("filepath").as_string();
+    url = "https://i.redd.it/" + image->id + std::string(filepath.substr(filepath.rfind('.')));
+  } else if (kind == "self") {
     text = std::string(form->get("text").value_or(""));
     if (text.size() > kMaxText) return json_errors(pc, "TOO_LONG", "this is too long (max: 40000)", "text");
   } else {
@@ -222,19 +232,32 @@ http::Response reddit_submit(PublishCall& pc) {
   }
   const std::string id = id36(pc.next_id());
   const std::string permalink = "/r/" + sr + "/comments/" + id + "/" + slug(title) + "/";
-  pc.store(SimPost{.id = id,
-                   .author = pc.actor,
-                   .text = text,
-                   .extra = {{"kind", kind},
-                             {"name", "t3_" + id},
-                             {"title", title},
-                             {"url", kind == "link" ? url : "https://www.reddit.com" + permalink},
-                             {"subreddit", sr},
-                             {"permalink", permalink},
-                             {"author_name", pc.actor_name},
-                             {"nsfw", truthy(form->get("nsfw"))},
-                             {"spoiler", truthy(form->get("spoiler"))},
-                             {"flair_id", form->get("flair_id") ? json::value(*form->get("flair_id")) : json::value(nullptr)}}});
+  SimPost post{.id = id,
+               .author = pc.actor,
+               .text = text,
+               .extra = {{"kind", kind},
+                         {"name", "t3_" + id},
+                         {"title", title},
+                         {"url", kind == "self" ? "https://www.reddit.com" + permalink : url},
+                         {"subreddit", sr},
+                         {"permalink", permalink},
+                         {"author_name", pc.actor_name},
+                         {"nsfw", truthy(form->get("nsfw"))},
+                         {"spoiler", truthy(form->get("spoiler"))},
+                         {"flair_id", form->get("flair_id") ? json::value(*form->get("flair_id")) : json::value(nullptr)}}};
+  if (image) {
+    post.extra["image_url"] = form->get("url").value_or("");
+    post.extra["asset_id"] = image->id;
+  }
+  pc.store(std::move(post));
+  // An image submit's answer does not name the post: it appears in the user's listings.
+  if (image)
+    return with_rate_headers(ok_json(json::object{
+        {"json",
+         {{"errors", json::array{}},
+          {"data",
+           {{"user_submitted_page", "https://www.reddit.com/user/" + pc.actor_name + "/submitted/"},
+            {"websocket_url", "wss://ws.redditmedia.invalid/rte_images/" + image->id + "?m=" + pc.sim.mint("reddit", "ws")}}}}}}));
   return with_rate_headers(ok_json(json::object{{"json",
                                                  {{"errors", json::array{}},
                                                   {"data",

@@ -41,6 +41,9 @@ const PublishRoute kRoutes[] = {
     {"threads", verb::get, "/{id}", PublishKind::lookup, "threads_basic", publish::threads_media},
     {"reddit", verb::post, "/api/submit", PublishKind::create, "submit", publish::reddit_submit},
     {"reddit", verb::post, "/api/comment", PublishKind::create, "submit", publish::reddit_comment},
+    // Reddit media-asset lease (publish_reddit_media.cpp); the lease's action needs no token (its policy is signed).
+    {"reddit", verb::post, "/api/media/asset.json", PublishKind::create, "submit", publish::reddit_media_asset},
+    {"reddit", verb::post, "/reddit-media", PublishKind::create, "", publish::reddit_media_upload, nullptr, false},
     {"reddit", verb::get, "/user/{name}/submitted", PublishKind::lookup, "history", publish::reddit_user_submitted},
     {"reddit", verb::get, "/user/{name}/comments", PublishKind::lookup, "history", publish::reddit_user_comments},
     // LinkedIn §6: the scope depends on the author (member or organisation), so its builders check it.
@@ -163,9 +166,10 @@ boost::asio::awaitable<http::Response> run_publish(
   co_await pause(std::chrono::milliseconds(faults.delay_ms));
   if (kind == PublishKind::create) {
     // Take one failure from the knob (a count runs down, then the knob clears).
+    const std::string_view path = pc.req.target.encoded_path();
     auto injected = pc.sim.state.with([&](SimState::Data& d) -> std::optional<InjectedPublishError> {
       auto& f = d.publish_faults[std::string(pc.platform)];
-      if (!f.error) return std::nullopt;
+      if (!f.error || !path.starts_with(f.error->path)) return std::nullopt;
       InjectedPublishError e = *f.error;
       if (f.error->remaining && --*f.error->remaining <= 0) f.error.reset();
       return e;

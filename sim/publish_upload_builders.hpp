@@ -8,10 +8,13 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include <boost/json/value.hpp>
 
 #include "sim/publish_routes.hpp"
+#include "sim/sim_upload.hpp"
 
 namespace postfuze::sim::publish {
 
@@ -29,6 +32,13 @@ std::string x_media_ready(PublishCall& pc, const boost::json::value& media_ids);
 http::Response linkedin_images(PublishCall& pc);      // POST /rest/images?action=initializeUpload
 http::Response linkedin_videos(PublishCall& pc);      // POST /rest/videos?action=initializeUpload|finalizeUpload
 http::Response linkedin_upload_put(PublishCall& pc);  // PUT /dms-uploads/{key} (the uploadUrl the API handed out)
+
+// Reddit's media-asset lease (below /reddit/api; publish_reddit_media.cpp)
+http::Response reddit_media_asset(PublishCall& pc);   // POST /api/media/asset.json
+http::Response reddit_media_upload(PublishCall& pc);  // POST /reddit-media (the lease's action; no bearer)
+// For POST /api/submit kind=image: the caller's completed upload that `url`
+// names (then marked used), else the problem to answer.
+std::variant<SimUpload, std::string> reddit_uploaded_image(PublishCall& pc, std::string_view url);
 
 // YouTube Data API v3 (below /youtube/api; publish_youtube.cpp)
 http::Response youtube_start_upload(PublishCall& pc);  // POST /upload/youtube/v3/videos?uploadType=resumable

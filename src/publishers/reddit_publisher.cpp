@@ -1,10 +1,12 @@
 #include "publishers/reddit_publisher.hpp"
 
+#include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <cctype>
 #include <variant>
 
 #include "net/form_encoding.hpp"
+#include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 
 namespace postfuze::publishers {
@@ -16,6 +18,11 @@ namespace urls = boost::urls;
 using boost::beast::http::verb;
 
 constexpr std::size_t kMaxTitle = 300;  // code points (contract §25.10)
+// An image submit answers without the post's id; until the user's listing
+// shows the post, the outcome is ambiguous with this code (the engine asks find() later).
+constexpr std::string_view kPostNotVisible = "post_not_visible_yet";
+// Listings and our clock may disagree this much when create() looks its own image post up.
+constexpr auto kLookupSkew = std::chrono::minutes(2);
 
 std::string string_in(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -162,7 +169,16 @@ PublishResult created(PlatformRef r) {
   return out;
 }
 
-// The submission's form from the target's config (contract §25.10), or why it cannot be made.
+// The post's kind: config.kind, else image when container 0 carries media,
+// link when config.url is set, self otherwise.
+std::string post_kind(const PublishContext& ctx, const PublishItem& item) {
+  std::string kind = string_in(ctx.config, "kind");
+  if (kind.empty()) kind = !item.media.empty() ? "image" : string_in(ctx.config, "url").empty() ? "self" : "link";
+  return kind;
+}
+
+// The submission's form from the target's config (contract §25.10), or why it
+// cannot be made. An image post's form lacks its url until the upload is done.
 std::variant<net::FormFields, PublishResult> submission(const PublishContext& ctx, const PublishItem& item) {
   const std::string subreddit = string_in(ctx.config, "subreddit");
   if (subreddit.empty()) return permanent("subreddit_required", "config.reddit.subreddit is required");
@@ -170,9 +186,11 @@ std::variant<net::FormFields, PublishResult> submission(const PublishContext& ct
   if (title.empty()) title = title_from(item.text);
   else title = title_from(title);
   if (title.empty()) return permanent(std::string(kPlatformRejected), "A Reddit post needs a title or content to take one from");
-  std::string kind = string_in(ctx.config, "kind");
+  const std::string kind = post_kind(ctx, item);
   std::string url = string_in(ctx.config, "url");
-  if (kind.empty()) kind = url.empty() ? "self" : "link";
+  // Media is never dropped silently: only an image post takes it.
+  if (kind != "image" && !item.media.empty())
+    return media_failure(kMediaNotSupported, "A Reddit " + kind + " post takes no media; use kind image or leave kind unset");
   net::FormFields form;
   form.emplace_back("api_type", "json");
   form.emplace_back("sr", subreddit.starts_with("r/") ? subreddit.substr(2) : subreddit);
@@ -185,6 +203,11 @@ std::variant<net::FormFields, PublishResult> submission(const PublishContext& ct
   } else if (kind == "self") {
     form.emplace_back("kind", "self");
     form.emplace_back("text", item.text);
+  } else if (kind == "image") {
+    const MediaItem* m = first_media(item);
+    if (!m) return media_failure(kMediaMissing, "A Reddit image post needs an image on container 0");
+    if (!is_image(*m)) return media_failure(kMediaNotSupported, "Reddit posts take one image or GIF, not " + m->content_type);
+    form.emplace_back("kind", "image");
   } else {
     return permanent(std::string(kPlatformRejected), "Reddit posts of kind " + kind + " are not supported yet");
   }
@@ -195,11 +218,108 @@ std::variant<net::FormFields, PublishResult> submission(const PublishContext& ct
   return form;
 }
 
+// A lease-upload step's failure: nothing is posted yet, so redoing it is safe.
+PublishResult upload_refused(const PublishContext& ctx, const net::OutboundResult& r, std::string_view step) {
+  if (!r.response || r.failure || r.response->status < 200 || r.response->status >= 300) {
+    std::string message = "Reddit's media " + std::string(step) + " failed";
+    if (r.response) {
+      const auto body = json_object(r.response->body);
+      if (const std::string m = body ? string_in(*body, "message") : std::string(); !m.empty())
+        message += ": " + safe_message(m);
+      else message += " with " + std::to_string(r.response->status);
+    }
+    return upload_failure(r, ctx.clock, std::move(message));
+  }
+  PublishResult out = unexpected_answer(*r.response, "an upload lease");
+  out.outcome = Outcome::transient;
+  return out;
+}
+
+// The file name the lease asks for: the media id with its type's extension.
+std::string lease_filepath(const MediaItem& m) {
+  if (m.content_type == "image/png") return m.id + ".png";
+  if (m.content_type == "image/gif") return m.id + ".gif";
+  if (m.content_type == "image/webp") return m.id + ".webp";
+  return m.id + ".jpg";
+}
+
+// The lease's action resolved against the lease call's URL (RFC 3986 §5.2):
+// Reddit's "//host" takes the API's scheme, https in production.
+std::optional<urls::url> action_url(const PublishContext& ctx, std::string_view action) {
+  auto ref = urls::parse_uri_reference(action);
+  if (action.empty() || !ref) return std::nullopt;
+  const std::string base = ctx.spec.api_url("/api/media/asset.json");
+  urls::url out;
+  if (!urls::resolve(urls::url_view(base), *ref, out)) return std::nullopt;
+  return out;
+}
+
+struct Uploaded {
+  std::string url;  // where Reddit keeps the image: the lease's action + "/" + key
+  std::optional<PublishResult> failure;
+};
+
+// Reddit's media-asset lease (docs/decisions.md "Media publishing: byte
+// uploads"): POST /api/media/asset.json {filepath, mimetype} → args.action
+// (scheme-relative) and args.fields; then a multipart POST of every field in
+// order and the file last to the action, which needs no Reddit token.
+boost::asio::awaitable<Uploaded> upload(const PublishContext& ctx, const MediaItem& m) {
+  Uploaded out;
+  auto lease = request(ctx, verb::post, api(ctx, "/api/media/asset.json"));
+  lease.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  lease.body = net::form_urlencode({{"filepath", lease_filepath(m)}, {"mimetype", m.content_type}});
+  net::OutboundResult r = co_await ctx.http.send(std::move(lease));
+  if (!r.response || r.failure || r.response->status < 200 || r.response->status >= 300) {
+    out.failure = upload_refused(ctx, r, "lease");
+    co_return out;
+  }
+  const auto body = json_object(r.response->body);
+  const auto* args_v = body ? body->if_contains("args") : nullptr;
+  const json::object* args = args_v ? args_v->if_object() : nullptr;
+  const auto* fields = args ? args->if_contains("fields") : nullptr;
+  const auto action = args ? action_url(ctx, string_in(*args, "action")) : std::nullopt;
+  std::vector<FormPart> parts;
+  std::string key;
+  if (fields && fields->is_array())
+    for (const auto& f : fields->get_array()) {
+      const json::object* o = f.if_object();
+      if (!o) continue;
+      parts.push_back({string_in(*o, "name"), string_in(*o, "value")});
+      if (parts.back().name == "key") key = parts.back().value;
+    }
+  if (!action || key.empty()) {
+    out.failure = upload_refused(ctx, r, "lease");
+    co_return out;
+  }
+  Bytes bytes = co_await read_bytes(ctx, m, 0, m.size);  // images are ≤ 20 MB: one read
+  if (bytes.failure) {
+    out.failure = std::move(bytes.failure);
+    co_return out;
+  }
+  parts.push_back({"file", std::move(bytes.data), lease_filepath(m), m.content_type});
+  const Multipart form = multipart(parts);
+  net::OutboundRequest put;
+  put.method = verb::post;
+  put.url = std::string(action->buffer());
+  put.timeout = ctx.timeout;
+  put.headers = {{"Content-Type", form.content_type}, {"User-Agent", user_agent(ctx)}};
+  put.body = form.body;
+  r = co_await ctx.http.send(std::move(put));
+  if (!r.response || r.failure || r.response->status < 200 || r.response->status >= 300) {
+    out.failure = upload_refused(ctx, r, "upload");
+    co_return out;
+  }
+  out.url = std::string(action->buffer()) + "/" + key;
+  co_return out;
+}
+
 class RedditPublisher final : public Publisher {
  public:
   boost::asio::awaitable<PublishResult> create(const PublishContext& ctx, const PublishItem& item) const override {
     net::FormFields form;
     const bool comment = item.position > 0;
+    const core::TimePoint started = ctx.clock.now();
+    bool image = false;
     if (comment) {
       const std::string parent = item.parent ? string_in(item.parent->extra, "fullname") : std::string();
       if (parent.empty()) co_return permanent(std::string(kPlatformRejected), "A Reddit comment needs the fullname of what it answers");
@@ -210,6 +330,12 @@ class RedditPublisher final : public Publisher {
       auto made = submission(ctx, item);
       if (auto* refused = std::get_if<PublishResult>(&made)) co_return *refused;
       form = std::get<net::FormFields>(std::move(made));
+      image = post_kind(ctx, item) == "image";
+      if (image) {
+        Uploaded up = co_await upload(ctx, *first_media(item));
+        if (up.failure) co_return *up.failure;
+        form.emplace_back("url", up.url);
+      }
     }
     auto req = request(ctx, verb::post, api(ctx, comment ? "/api/comment" : "/api/submit"));
     req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
@@ -229,6 +355,9 @@ class RedditPublisher final : public Publisher {
       if (!thing || string_in(*thing, "id").empty()) co_return unexpected_answer(*r.response, "the comment");
       co_return created(ref(string_in(*thing, "id"), string_in(*thing, "name"), absolute(string_in(*thing, "permalink"))));
     }
+    // An image submit answers websocket_url and user_submitted_page, not the
+    // post: it appears in the user's listing once Reddit has processed the image.
+    if (image && (!d || string_in(*d, "id").empty())) co_return co_await look_up_image(ctx, item, started);
     if (!d || string_in(*d, "id").empty()) co_return unexpected_answer(*r.response, "the submission's id");
     const std::string id = string_in(*d, "id");
     std::string fullname = string_in(*d, "name");
@@ -236,6 +365,18 @@ class RedditPublisher final : public Publisher {
     std::string url = string_in(*d, "url");
     if (url.empty()) url = absolute("/comments/" + id + "/");
     co_return created(ref(id, fullname, url));
+  }
+
+  boost::asio::awaitable<PublishResult> look_up_image(const PublishContext& ctx, const PublishItem& item,
+                                                      core::TimePoint started) const {
+    LookupResult found = co_await find(ctx, item, started - kLookupSkew);
+    if (found.outcome == LookupOutcome::found) co_return created(std::move(*found.ref));
+    PublishResult out;
+    out.outcome = Outcome::ambiguous;
+    out.error_code = kPostNotVisible;
+    out.message = "Reddit accepted the image post but it is not in the user's listing yet" +
+                  (found.message.empty() ? std::string() : ": " + found.message);
+    co_return out;
   }
 
   boost::asio::awaitable<LookupResult> find(const PublishContext& ctx, const PublishItem& item,
@@ -263,7 +404,7 @@ class RedditPublisher final : public Publisher {
     if (!children || !children->is_array())
       co_return LookupResult{LookupOutcome::unavailable, {}, "Reddit answered a listing without children"};
 
-    std::string want_parent, want_title, want_url, want_sr;
+    std::string want_parent, want_title, want_url, want_sr, want_kind;
     if (comment) {
       want_parent = item.parent ? string_in(item.parent->extra, "fullname") : std::string();
     } else {
@@ -274,6 +415,7 @@ class RedditPublisher final : public Publisher {
         if (k == "title") want_title = v;
         if (k == "url") want_url = v;
         if (k == "sr") want_sr = v;
+        if (k == "kind") want_kind = v;
       }
     }
     const double since_s =
@@ -291,7 +433,12 @@ class RedditPublisher final : public Publisher {
                                ref(string_in(*t, "id"), string_in(*t, "name"), absolute(string_in(*t, "permalink"))), {}};
       }
       if (string_in(*t, "title") != want_title || string_in(*t, "subreddit") != want_sr) continue;
-      if (want_url.empty() ? string_in(*t, "selftext") != item.text : string_in(*t, "url") != want_url) continue;
+      // An image post's url is Reddit's copy of the upload (i.redd.it), not known beforehand.
+      const bool media_post = bool_in(*t, "is_reddit_media_domain");
+      if (want_kind == "image" ? !media_post
+          : want_kind == "link" ? string_in(*t, "url") != want_url
+                                : media_post || string_in(*t, "selftext") != item.text)
+        continue;
       co_return LookupResult{LookupOutcome::found,
                              ref(string_in(*t, "id"), string_in(*t, "name"), absolute(string_in(*t, "permalink"))), {}};
     }
