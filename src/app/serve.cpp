@@ -115,22 +115,24 @@ int serve(const Config& config) {
   api::ApiContext ctx{**db,      *ring,   clock,   random, log, blocking, limiter, cursors, config.allow_private_webhooks,
                       [&dispatcher] { dispatcher.wake(); }, &connect_config};
   connect::RefreshJob refresh_job(io, ctx.connect_deps(), {config.token_refresh_poll});
-  // Publishing: the durable queue's worker; a created post wakes it at once.
-  publish::PublishWorkerOptions publish_options;
-  publish_options.poll_interval = config.publish_poll;
-  publish_options.lease = config.publish_lease.value_or(2 * config.platform_timeout + std::chrono::seconds(30));
-  publish_options.retry = {config.publish_retry_base, config.publish_max_failures};
-  publish::PublishWorker publish_worker(io, ctx.connect_deps(), publish_options);
-  ctx.wake_publisher = [&publish_worker] { publish_worker.wake(); };
-  // Media (docs/media.md): per-kind caps and the processing scratch space;
-  // ctx.objects is set where the object store is built.
+  // Media (docs/media.md): per-kind caps, the processing scratch space and
+  // the object store, which the publish worker reads media from too.
   ctx.media_limits = config.media_limits;
+  ctx.media_work_dir = config.media_work_dir;
   // Media storage (docs/decisions.md "Media storage"): the disk store is
   // served by this server at /media-files/; S3 is reached through its own client.
   net::HttpClient object_http(io.get_executor(), clock, {"PostFuze-Server/1.0 (+media)", true, config.ca_file});
   media::BuiltObjectStore objects = media::make_object_store(config.media_objects, config.data_dir, config.public_url,
                                                              ring->derive("media-url"), object_http, clock, random);
   ctx.objects = objects.store.get();
+  // Publishing: the durable queue's worker; a created post wakes it at once.
+  publish::PublishWorkerOptions publish_options;
+  publish_options.objects = ctx.objects;
+  publish_options.poll_interval = config.publish_poll;
+  publish_options.lease = config.publish_lease.value_or(2 * config.platform_timeout + std::chrono::seconds(30));
+  publish_options.retry = {config.publish_retry_base, config.publish_max_failures};
+  publish::PublishWorker publish_worker(io, ctx.connect_deps(), publish_options);
+  ctx.wake_publisher = [&publish_worker] { publish_worker.wake(); };
   http::Router router;
   api::mount_all(router, ctx);
   http::Server server(io, config.server, http::make_dispatcher(router), clock, log, random);
