@@ -36,6 +36,7 @@ const std::vector<std::pair<ErrorCode, std::pair<std::string, int>>>& catalogue(
       {ErrorCode::platform_unavailable, {"platform_unavailable", 502}},
       {ErrorCode::platform_requirement, {"platform_requirement", 422}},
       {ErrorCode::precondition_failed, {"precondition_failed", 412}},
+      {ErrorCode::invalid_signature, {"invalid_signature", 403}},
       {ErrorCode::internal, {"internal", 500}},
   };
   return c;
