@@ -1,7 +1,9 @@
 // confirm_upload (processing.hpp): the stored bytes decide, never the
 // client's word. Order of checks, each ending the asset `failed` with its
 // code (docs/errors.md "Media"): upload_missing → payload_too_large (object
-// removed) → size_mismatch → type_mismatch → corrupt_file.
+// removed) → size_mismatch → type_mismatch → corrupt_file. A confirm that
+// comes before the bytes while the upload URL is still valid changes
+// nothing: the client may still PUT and confirm again.
 #include <boost/asio/awaitable.hpp>
 
 #include "core/blocking.hpp"
@@ -25,6 +27,7 @@ struct Verdict {
   std::optional<MediaJob> job;
   std::optional<core::Error> error;
   bool remove_object = false;
+  bool write = true;  // false: answer `error` and leave the asset as it is
 };
 
 Verdict refuse(Media m, std::string code, std::string message) {
@@ -99,9 +102,14 @@ asio::awaitable<core::Result<Verdict>> measure(const MediaDeps& deps, Media m) {
 asio::awaitable<core::Result<Verdict>> inspect(const MediaDeps& deps, Media m) {
   auto info = co_await deps.objects.stat(m.object_key);
   if (!info) co_return std::move(info).error();
-  if (!*info || (*info)->size == 0)
-    co_return refuse(std::move(m), "upload_missing",
-                     "Nothing was uploaded for this asset: PUT the file to its upload URL, then confirm.");
+  if (!*info || (*info)->size == 0) {
+    const bool url_valid = deps.clock.now() < m.upload_expires_at;
+    auto v = refuse(std::move(m), "upload_missing",
+                    url_valid ? "Nothing was uploaded for this asset yet: PUT the file to its upload URL, then confirm."
+                              : "Nothing was uploaded for this asset before its upload URL expired; upload it again.");
+    v.write = !url_valid;
+    co_return v;
+  }
   const std::int64_t size = (*info)->size;
   m.size = size;
   const std::int64_t cap = deps.limits.cap_for(m.kind);
@@ -158,6 +166,7 @@ asio::awaitable<core::Result<Media>> confirm_upload(const MediaDeps& deps, const
       co_return core::Error::conflict("The media is " + current.status + "; only an uploaded file can be confirmed.");
     auto verdict = co_await inspect(deps, std::move(current));
     if (!verdict) co_return std::move(verdict).error();
+    if (!verdict->write) co_return std::move(*verdict->error);
     const auto now = deps.clock.now();
     auto saved = co_await save(deps, *verdict, now);
     if (!saved) co_return std::move(saved).error();

@@ -237,6 +237,8 @@ TEST_P(MediaProcessing, ConfirmingBeforeAnyUploadIsUploadMissing) {
   const auto c = confirm(str(r.json().at("id")));
   ASSERT_EQ(c.status, 422) << c.body;
   EXPECT_EQ(str(c.json().at("errors").at(0).at("code")), "upload_missing");
+  // The upload URL is still valid: nothing changed, the client may still PUT.
+  EXPECT_EQ(str(get(str(r.json().at("id"))).at("status")), "pending_upload");
 }
 
 TEST_P(MediaProcessing, AVideoFrameCanBecomeTheThumbnail) {

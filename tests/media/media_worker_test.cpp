@@ -127,7 +127,6 @@ TEST_P(MediaWorkerTest, RefusalsEndTheAssetFailedWithTheirCode) {
       {"video", "video/mp4", test::sample_png(), std::nullopt, "type_mismatch"},
       {"image", "image/jpeg", "plain words, not a picture", std::nullopt, "type_mismatch"},
       {"image", "image/jpeg", jpeg, static_cast<std::int64_t>(jpeg.size()) + 1, "size_mismatch"},
-      {"image", "image/jpeg", std::nullopt, std::nullopt, "upload_missing"},
       {"image", "image/jpeg", jpeg.substr(0, 200), std::nullopt, "corrupt_file"},
   };
   for (const auto& c : cases) {
@@ -144,6 +143,23 @@ TEST_P(MediaWorkerTest, RefusalsEndTheAssetFailedWithTheirCode) {
     EXPECT_EQ(after.failure->code, c.code);
     EXPECT_EQ(run(confirm_upload(deps(), org_a_, m.id)).error().code, core::ErrorCode::conflict);
   }
+}
+
+TEST_P(MediaWorkerTest, AConfirmBeforeTheBytesChangesNothingWhileTheUploadUrlIsValid) {
+  const Media m = uploaded("image", "image/jpeg", std::nullopt);
+  auto early = confirm(m);
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().status(), 422);
+  EXPECT_EQ(early.error().fields.at(0).code, "upload_missing");
+  EXPECT_EQ(load(m.id).status, kPendingUpload);  // the client may still PUT
+  EXPECT_EQ(load(m.id).version, m.version);
+  // Once the URL has expired nothing can arrive any more: the asset fails.
+  clock_.advance(16min);
+  auto late = confirm(m);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().fields.at(0).code, "upload_missing");
+  EXPECT_EQ(load(m.id).status, kFailed);
+  EXPECT_EQ(load(m.id).failure->code, "upload_missing");
 }
 
 TEST_P(MediaWorkerTest, AnUploadOverItsCapIsRemoved) {
