@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/time_format.hpp"
+#include "publishers/json_fields.hpp"
 #include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 
@@ -19,11 +20,6 @@ using boost::beast::http::verb;
 constexpr std::string_view kPost = "app.bsky.feed.post";
 constexpr int kLookupPages = 5;
 constexpr std::size_t kMaxTagPoints = 64;  // facet#tag maxGraphemes; code points never undercount
-
-std::string string_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 bool space(unsigned char c) { return std::isspace(c) != 0; }
 bool trailing_punct(char c) { return std::string_view(".,;:!?)]}'\"").find(c) != std::string_view::npos; }

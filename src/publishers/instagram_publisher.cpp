@@ -7,6 +7,7 @@
 #include "publishers/graph_error.hpp"
 #include "publishers/http_outcome.hpp"
 #include "publishers/media_by_url.hpp"
+#include "publishers/json_fields.hpp"
 #include "publishers/publish_steps.hpp"
 
 namespace postfuze::publishers {
@@ -22,15 +23,6 @@ constexpr std::size_t kMinCarousel = 2, kMaxCarousel = 10;
 constexpr int kLookupLimit = 50;
 constexpr std::string_view kStatusFields = "status_code,status";
 
-std::string string_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-bool config_flag(const json::object& config, std::string_view key) {
-  const auto* v = config.if_contains(key);
-  return v != nullptr && v->is_bool() && v->get_bool();
-}
 
 // {api}/{segments…}, ids percent-encoded as path segments.
 urls::url api(const PublishContext& ctx, std::initializer_list<std::string_view> segments) {
@@ -113,7 +105,7 @@ boost::asio::awaitable<Step> prepare(const PublishContext& ctx, const PublishIte
   const auto& media = item.media;
   if (media.empty())
     co_return Step{{}, media_failure(kMediaNotSupported, "Instagram posts need an image or a video.")};
-  if (config_flag(ctx.config, "publishAsStory")) {
+  if (bool_in(ctx.config, "publishAsStory")) {
     if (media.size() != 1)
       co_return Step{{}, media_failure(kMediaNotSupported, "An Instagram story carries exactly one image or video.")};
     Step made = co_await post_form(ctx, media_edge, container_form(media.front(), "STORIES"), false);
@@ -194,7 +186,7 @@ class InstagramPublisher final : public Publisher {
                                             core::TimePoint since) const override {
     const bool root = item.position == 0;
     if (!root && !item.root) co_return LookupResult{LookupOutcome::unavailable, std::nullopt, "no root post to look under"};
-    if (root && config_flag(ctx.config, "publishAsStory"))
+    if (root && bool_in(ctx.config, "publishAsStory"))
       co_return LookupResult{LookupOutcome::unavailable, std::nullopt, "stories are not listed with their captions"};
     urls::url u = root ? api(ctx, {ctx.account.network_unique_id, "media"}) : api(ctx, {item.root->id, "comments"});
     u.params().append({"fields", root ? "id,caption,timestamp,permalink" : "id,text,timestamp,from"});

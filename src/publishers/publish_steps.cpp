@@ -4,6 +4,18 @@
 
 namespace postfuze::publishers {
 
+std::string first_code_points(std::string_view s, std::size_t n) {
+  std::size_t i = 0, seen = 0;
+  while (i < s.size()) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {  // a lead byte starts a code point
+      if (seen == n) break;
+      ++seen;
+    }
+    ++i;
+  }
+  return std::string(s.substr(0, i));
+}
+
 bool succeeded(const net::OutboundResult& r) {
   return !r.failure && r.response && r.response->status >= 200 && r.response->status < 300;
 }

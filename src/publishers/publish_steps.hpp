@@ -20,6 +20,11 @@
 
 namespace postfuze::publishers {
 
+// The first `n` code points of `s` (UTF-8), for platform fields counted in
+// characters that the catalogue does not fit (YouTube's title with its
+// #Shorts suffix, TikTok's photo title).
+std::string first_code_points(std::string_view s, std::size_t n);
+
 // A 2xx response arrived (a too-large 2xx is not one: transport_failure says ambiguous).
 bool succeeded(const net::OutboundResult& r);
 

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "net/form_encoding.hpp"
+#include "publishers/json_fields.hpp"
 #include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 
@@ -23,16 +24,6 @@ constexpr std::size_t kMaxTitle = 300;  // code points (contract §25.10)
 constexpr std::string_view kPostNotVisible = "post_not_visible_yet";
 // Listings and our clock may disagree this much when create() looks its own image post up.
 constexpr auto kLookupSkew = std::chrono::minutes(2);
-
-std::string string_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-bool bool_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_bool() && v->get_bool();
-}
 
 // platforms.md §13: "<platform>:<app id>:<version> (by /u/<name>)".
 std::string user_agent(const PublishContext& ctx) {

@@ -3,6 +3,7 @@
 #include <boost/url/url.hpp>
 
 #include "net/form_encoding.hpp"
+#include "publishers/json_fields.hpp"
 #include "publishers/container_poll.hpp"
 #include "publishers/http_outcome.hpp"
 #include "publishers/media_by_url.hpp"
@@ -16,11 +17,6 @@ namespace urls = boost::urls;
 using boost::beast::http::verb;
 
 constexpr std::string_view kConfigFields[] = {"reply_control", "link_attachment", "topic_tag"};
-
-std::string string_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // {api}/{segments…} with Boost.URL (ids are percent-encoded as path segments).
 urls::url api(const PublishContext& ctx, std::initializer_list<std::string_view> segments) {

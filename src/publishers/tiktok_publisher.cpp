@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/url.hpp>
 
+#include "publishers/json_fields.hpp"
 #include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 #include "publishers/publish_steps.hpp"
@@ -16,23 +17,6 @@ using boost::beast::http::verb;
 
 constexpr std::size_t kMaxPhotos = 35;
 constexpr std::size_t kMaxPhotoTitle = 90;  // photo post title, code points
-
-std::string string_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::string first_code_points(std::string_view s, std::size_t n) {
-  std::size_t i = 0, seen = 0;
-  while (i < s.size()) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (seen == n) break;
-      ++seen;
-    }
-    ++i;
-  }
-  return std::string(s.substr(0, i));
-}
 
 net::OutboundRequest api(const PublishContext& ctx, std::string path, const json::object& body) {
   auto req = bearer_request(ctx, verb::post, ctx.spec.api_url(path));

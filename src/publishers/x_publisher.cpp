@@ -4,6 +4,7 @@
 #include <boost/url/url.hpp>
 
 #include "core/time_format.hpp"
+#include "publishers/json_fields.hpp"
 #include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 
@@ -16,11 +17,6 @@ namespace urls = boost::urls;
 using boost::beast::http::verb;
 
 constexpr int kLookupPages = 5;  // 5 × 100 tweets since the intent is plenty
-
-std::string string_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // config.username, else the account's handle, else its numeric id (contract §25.2).
 std::string post_url(const PublishContext& ctx, std::string_view id) {

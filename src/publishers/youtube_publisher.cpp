@@ -4,6 +4,7 @@
 #include <boost/url/url.hpp>
 
 #include "core/time_format.hpp"
+#include "publishers/json_fields.hpp"
 #include "publishers/chunked_upload.hpp"
 #include "publishers/http_outcome.hpp"
 #include "publishers/publish_steps.hpp"
@@ -19,29 +20,6 @@ constexpr std::int64_t kChunkQuantum = 256 * 1024;  // resumable chunks are mult
 constexpr std::size_t kMaxTitle = 100;              // code points (contract §25.6)
 constexpr std::string_view kShortsTag = "#Shorts";
 constexpr int kLookupResults = 25;
-
-std::string string_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-bool bool_in(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_bool() && v->get_bool();
-}
-
-// The first `n` code points of `s`.
-std::string first_code_points(std::string_view s, std::size_t n) {
-  std::size_t i = 0, seen = 0;
-  while (i < s.size()) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (seen == n) break;
-      ++seen;
-    }
-    ++i;
-  }
-  return std::string(s.substr(0, i));
-}
 
 struct Metadata {
   std::string title;
