@@ -166,6 +166,28 @@ PublishResult unreadable(std::string_view what) {
   return out;
 }
 
+// PUTs bytes [first, first + length) of `m` to one of LinkedIn's upload
+// URLs: the answer, or why the part could not be read or was refused.
+struct Put {
+  net::OutboundResult response;
+  std::optional<PublishResult> failure;
+};
+boost::asio::awaitable<Put> put_bytes(const PublishContext& ctx, const MediaItem& m, std::string url,
+                                      std::int64_t first, std::int64_t length, std::string step) {
+  Put out;
+  Bytes bytes = co_await read_bytes(ctx, m, first, length);
+  if (bytes.failure) {
+    out.failure = std::move(bytes.failure);
+    co_return out;
+  }
+  auto put = bearer_request(ctx, verb::put, url);
+  put.headers.emplace_back("Content-Type", "application/octet-stream");
+  put.body = std::move(bytes.data);
+  out.response = co_await ctx.http.send(std::move(put));
+  if (!succeeded(out.response)) out.failure = upload_refused(ctx, out.response, step);
+  co_return out;
+}
+
 // Images API: initializeUpload → PUT the bytes to uploadUrl → content.media.
 boost::asio::awaitable<Attached> attach_image(const PublishContext& ctx, const MediaItem& m, const std::string& owner) {
   Attached out;
@@ -184,17 +206,9 @@ boost::asio::awaitable<Attached> attach_image(const PublishContext& ctx, const M
     out.failure = unreadable("an uploadUrl and image URN");
     co_return out;
   }
-  Bytes bytes = co_await read_bytes(ctx, m, 0, m.size);
-  if (bytes.failure) {
-    out.failure = std::move(bytes.failure);
-    co_return out;
-  }
-  auto put = bearer_request(ctx, verb::put, *url);
-  put.headers.emplace_back("Content-Type", "application/octet-stream");
-  put.body = std::move(bytes.data);
-  r = co_await ctx.http.send(std::move(put));
-  if (!succeeded(r)) {
-    out.failure = upload_refused(ctx, r, "image upload");
+  Put put = co_await put_bytes(ctx, m, *url, 0, m.size, "image upload");
+  if (put.failure) {
+    out.failure = std::move(put.failure);
     co_return out;
   }
   json::object media{{"id", *image}};
@@ -235,20 +249,12 @@ boost::asio::awaitable<Attached> attach_video(const PublishContext& ctx, const M
       out.failure = unreadable("a usable upload instruction");
       co_return out;
     }
-    Bytes bytes = co_await read_bytes(ctx, m, *first, *last - *first + 1);
-    if (bytes.failure) {
-      out.failure = std::move(bytes.failure);
+    Put put = co_await put_bytes(ctx, m, *url, *first, *last - *first + 1, "video part upload");
+    if (put.failure) {
+      out.failure = std::move(put.failure);
       co_return out;
     }
-    auto put = bearer_request(ctx, verb::put, *url);
-    put.headers.emplace_back("Content-Type", "application/octet-stream");
-    put.body = std::move(bytes.data);
-    r = co_await ctx.http.send(std::move(put));
-    if (!succeeded(r)) {
-      out.failure = upload_refused(ctx, r, "video part upload");
-      co_return out;
-    }
-    std::string etag = r.response->header("etag");
+    std::string etag = put.response.response->header("etag");
     if (etag.empty()) {
       out.failure = unreadable("the part's ETag");
       co_return out;
