@@ -64,7 +64,8 @@ class MediaProcessing : public testing::TestWithParam<std::string> {
     const auto r = call(verb::post, "/api/v1/media/upload", json::serialize(body));
     if (r.status != 201) throw std::runtime_error("upload request: " + std::to_string(r.status) + " " + r.body);
     const auto doc = r.json();
-    auto url = boost::urls::parse_absolute_uri(str(doc.at("upload_url")));
+    const std::string upload_url = str(doc.at("upload_url"));  // the view below points into it
+    auto url = boost::urls::parse_absolute_uri(upload_url);
     if (!url) throw std::runtime_error("upload_url is not absolute");
     Headers headers;
     for (const auto& [name, value] : doc.at("upload_headers").as_object())

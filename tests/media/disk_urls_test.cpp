@@ -73,7 +73,8 @@ TEST_F(DiskUrls, PresignedPutThenGetRoundTripsBytesLargerThanTheBodyLimit) {
 
 TEST_F(DiskUrls, HeadAnswersTheHeadersOfGetWithoutABody) {
   ASSERT_EQ(send_presigned(put_url("a/b", "image/png"), "12345").status, 200);
-  auto url = boost::urls::parse_absolute_uri(get_url("a/b").url).value();
+  const std::string signed_url = get_url("a/b").url;  // the view below points into it
+  auto url = boost::urls::parse_absolute_uri(signed_url).value();
   const std::string answer = test::raw_exchange(
       f.port(), "HEAD " + std::string(url.encoded_path()) + "?" + std::string(url.encoded_query()) +
                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
